@@ -1,0 +1,40 @@
+#ifndef HANDIN_COMMON_EXECUTOR_H_
+#define HANDIN_COMMON_EXECUTOR_H_
+
+#include <deque>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
+namespace handin {
+
+// A fixed pool of threads for work that may block (outbound RPCs, synced
+// writes), so gRPC callback threads never do. Tasks run in FIFO order of
+// submission, several at a time.
+class Executor {
+ public:
+  // Starts `threads` workers (at least one).
+  explicit Executor(int threads);
+  // Runs every task already scheduled, then joins the workers.
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // Queues `task`. Must not be called once destruction has begun.
+  void Schedule(std::function<void()> task);
+
+ private:
+  void WorkLoop();
+
+  absl::Mutex mu_;
+  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace handin
+
+#endif  // HANDIN_COMMON_EXECUTOR_H_

@@ -1,0 +1,60 @@
+#include "common/server_flags.h"
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/time/time.h"
+
+ABSL_FLAG(std::string, listen, "",
+          "host:port to serve on; port 0 picks a free port (default: the "
+          "service's own loopback port)");
+ABSL_FLAG(std::string, port_file, "",
+          "if set, write the bound port to this file once serving");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "on SIGTERM/SIGINT, how long calls in flight may still run");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain of this server (also presented to the "
+          "handin services it calls)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA that signed the other handin services' certificates");
+ABSL_FLAG(bool, mtls, false,
+          "require clients to present a certificate signed by --tls_ca "
+          "(mutual TLS; for services only other handin services call)");
+ABSL_FLAG(bool, insecure, false,
+          "serve and call plaintext instead of TLS (local experiments only; "
+          "logged as a warning)");
+
+namespace handin {
+
+ServerOptions ServerOptionsFromFlags(const std::string& default_listen) {
+  ServerOptions options;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  if (options.listen_address.empty()) options.listen_address = default_listen;
+  options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.tls.insecure = absl::GetFlag(FLAGS_insecure);
+  options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls.key_file = absl::GetFlag(FLAGS_tls_key);
+  if (absl::GetFlag(FLAGS_mtls)) {
+    options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_ca);
+  }
+  return options;
+}
+
+ChannelTlsOptions PeerChannelOptionsFromFlags() {
+  ChannelTlsOptions options;
+  options.insecure = absl::GetFlag(FLAGS_insecure);
+  options.ca_file = absl::GetFlag(FLAGS_tls_ca);
+  options.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.key_file = absl::GetFlag(FLAGS_tls_key);
+  return options;
+}
+
+std::vector<char*> ParseServerFlags(int argc, char** argv,
+                                    const std::string& usage) {
+  absl::SetProgramUsageMessage(usage);
+  return absl::ParseCommandLine(argc, argv);
+}
+
+}  // namespace handin

@@ -1,0 +1,112 @@
+#include "common/server_runner.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/server_builder.h"
+#include "spdlog/spdlog.h"
+
+namespace handin {
+namespace {
+
+// Self-pipe: the signal handler only writes a byte; the serving thread
+// blocks reading it. Works whatever threads gRPC has started.
+int signal_pipe[2] = {-1, -1};
+
+void OnShutdownSignal(int signo) {
+  const char byte = static_cast<char>(signo);
+  [[maybe_unused]] ssize_t n = write(signal_pipe[1], &byte, 1);
+}
+
+absl::Status WritePortFile(const std::string& path, int port) {
+  const std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write port file ", tmp));
+  }
+  std::fprintf(f, "%d\n", port);
+  std::fclose(f);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot rename ", tmp, " to ", path));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<RunningServer> StartServer(
+    const ServerOptions& options, const std::vector<grpc::Service*>& services) {
+  if (options.listen_address.empty()) {
+    return absl::InvalidArgumentError("no listen address given (--listen)");
+  }
+  auto credentials = MakeServerCredentials(options.tls);
+  if (!credentials.ok()) return credentials.status();
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  RunningServer running;
+  builder.AddListeningPort(options.listen_address, *credentials, &running.port);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  running.server = builder.BuildAndStart();
+  if (running.server == nullptr || running.port == 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot listen on ", options.listen_address,
+                     " (address in use, or not an address of this machine?)"));
+  }
+  running.server->GetHealthCheckService()->SetServingStatus(true);
+  if (!options.port_file.empty()) {
+    absl::Status written = WritePortFile(options.port_file, running.port);
+    if (!written.ok()) {
+      StopServer(*running.server, absl::ZeroDuration());
+      return written;
+    }
+  }
+  return running;
+}
+
+void StopServer(grpc::Server& server, absl::Duration grace) {
+  server.GetHealthCheckService()->SetServingStatus(false);
+  server.Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server.Wait();
+}
+
+absl::Status ServeUntilSignalled(const std::string& name,
+                                 const ServerOptions& options,
+                                 const std::vector<grpc::Service*>& services) {
+  if (pipe(signal_pipe) != 0) {
+    return absl::InternalError("cannot create the shutdown signal pipe");
+  }
+  struct sigaction action = {};
+  action.sa_handler = OnShutdownSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+
+  auto running = StartServer(options, services);
+  if (!running.ok()) return running.status();
+  spdlog::info("event=serving name={} address={} port={} tls={}", name,
+               options.listen_address, running->port,
+               options.tls.insecure ? "off"
+               : options.tls.client_ca_file.empty() ? "server"
+                                                    : "mutual");
+
+  char signo = 0;
+  while (read(signal_pipe[0], &signo, 1) < 0 && errno == EINTR) {
+  }
+  spdlog::info("event=shutting_down signal={} grace_ms={}", int{signo},
+               absl::ToInt64Milliseconds(options.shutdown_grace));
+  StopServer(*running->server, options.shutdown_grace);
+  spdlog::info("event=stopped");
+  return absl::OkStatus();
+}
+
+}  // namespace handin

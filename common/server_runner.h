@@ -1,0 +1,54 @@
+#ifndef HANDIN_COMMON_SERVER_RUNNER_H_
+#define HANDIN_COMMON_SERVER_RUNNER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/tls.h"
+#include "grpcpp/server.h"
+
+namespace handin {
+
+// Where and how a handin server listens.
+struct ServerOptions {
+  // host:port to bind; port 0 picks a free port. Default: none (required).
+  std::string listen_address;
+  // When set, the bound port is written to this file once serving, so a
+  // caller that asked for port 0 can find it. Written atomically.
+  std::string port_file;
+  // Transport security (TLS by default).
+  ServerTlsOptions tls;
+  // How long calls in flight may run after a shutdown signal. Default 10 s.
+  absl::Duration shutdown_grace = absl::Seconds(10);
+};
+
+// A started server with grpc.health.v1 and reflection enabled.
+struct RunningServer {
+  std::unique_ptr<grpc::Server> server;
+  // The port actually bound.
+  int port = 0;
+};
+
+// Builds and starts a server for `services` (not owned; they must outlive
+// the server) plus health (SERVING) and server reflection.
+// FailedPrecondition if the address cannot be bound; InvalidArgument for
+// bad TLS material.
+absl::StatusOr<RunningServer> StartServer(
+    const ServerOptions& options, const std::vector<grpc::Service*>& services);
+
+// Marks every service NOT_SERVING, then shuts down, letting calls in flight
+// finish until `grace` has passed and cancelling the rest.
+void StopServer(grpc::Server& server, absl::Duration grace);
+
+// Starts the server, logs where it listens, serves until SIGTERM or SIGINT,
+// then stops it gracefully. Returns non-OK if it could not start.
+absl::Status ServeUntilSignalled(const std::string& name,
+                                 const ServerOptions& options,
+                                 const std::vector<grpc::Service*>& services);
+
+}  // namespace handin
+
+#endif  // HANDIN_COMMON_SERVER_RUNNER_H_
