@@ -25,9 +25,10 @@ absl::StatusOr<Caller> CallerFromContext(
   }
   const std::string user_id(it->second.data(), it->second.size());
   if (!IsValidUserId(user_id)) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "\"", user_id, "\" is not a valid user id (lower-case letters, digits, "
-        "'.', '_' or '-', at most 64)"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("\"", user_id,
+                     "\" is not a valid user id (lower-case letters, digits, "
+                     "'.', '_' or '-', at most 64)"));
   }
   return Caller{user_id};
 }

@@ -24,7 +24,8 @@ struct Caller {
 
 // Returns the caller of an incoming call. UNAUTHENTICATED when the call
 // carries no identity or a malformed one.
-absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContextBase& context);
+absl::StatusOr<Caller> CallerFromContext(
+    const grpc::ServerContextBase& context);
 
 // Attaches `user_id` to an outgoing call.
 void AttachCaller(grpc::ClientContext& context, const std::string& user_id);

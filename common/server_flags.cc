@@ -1,9 +1,8 @@
 #include "common/server_flags.h"
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/time/time.h"
+#include "common/flags.h"
 
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve on; port 0 picks a free port (default: the "
@@ -53,8 +52,7 @@ ChannelTlsOptions PeerChannelOptionsFromFlags() {
 
 std::vector<char*> ParseServerFlags(int argc, char** argv,
                                     const std::string& usage) {
-  absl::SetProgramUsageMessage(usage);
-  return absl::ParseCommandLine(argc, argv);
+  return ParseFlags(argc, argv, usage);
 }
 
 }  // namespace handin

@@ -20,8 +20,7 @@ ServerOptions ServerOptionsFromFlags(const std::string& default_listen);
 // against --tls_ca and presents its own --tls_cert/--tls_key (mutual TLS).
 ChannelTlsOptions PeerChannelOptionsFromFlags();
 
-// Sets the one-line usage shown by --help and parses argv, exiting on bad
-// flags. Returns the positional arguments (argv[0] first).
+// ParseFlags (common/flags.h) for servers.
 std::vector<char*> ParseServerFlags(int argc, char** argv,
                                     const std::string& usage);
 

@@ -62,7 +62,12 @@ absl::StatusOr<RunningServer> StartServer(
         absl::StrCat("cannot listen on ", options.listen_address,
                      " (address in use, or not an address of this machine?)"));
   }
-  running.server->GetHealthCheckService()->SetServingStatus(true);
+  grpc::HealthCheckServiceInterface* health =
+      running.server->GetHealthCheckService();
+  for (const std::string& name : options.service_names) {
+    health->SetServingStatus(name, true);
+  }
+  health->SetServingStatus(true);
   if (!options.port_file.empty()) {
     absl::Status written = WritePortFile(options.port_file, running.port);
     if (!written.ok()) {
@@ -95,7 +100,7 @@ absl::Status ServeUntilSignalled(const std::string& name,
   if (!running.ok()) return running.status();
   spdlog::info("event=serving name={} address={} port={} tls={}", name,
                options.listen_address, running->port,
-               options.tls.insecure ? "off"
+               options.tls.insecure                 ? "off"
                : options.tls.client_ca_file.empty() ? "server"
                                                     : "mutual");
 

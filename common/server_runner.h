@@ -23,6 +23,10 @@ struct ServerOptions {
   ServerTlsOptions tls;
   // How long calls in flight may run after a shutdown signal. Default 10 s.
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // Full names of the services (e.g. "handin.grading.v1.GradingService")
+  // that grpc.health.v1 reports on, besides the server as a whole ("").
+  // Default: none.
+  std::vector<std::string> service_names;
 };
 
 // A started server with grpc.health.v1 and reflection enabled.

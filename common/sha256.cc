@@ -2,8 +2,8 @@
 
 #include <openssl/evp.h>
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #include "absl/strings/escaping.h"
 
@@ -16,7 +16,8 @@ void Sha256::CtxDeleter::operator()(evp_md_ctx_st* ctx) const {
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
   // Allocation or init failure leaves no way to hash anything: a broken
   // process, not bad input.
-  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) {
+  if (ctx_ == nullptr ||
+      EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) {
     std::fprintf(stderr, "fatal: OpenSSL SHA-256 initialisation failed\n");
     std::abort();
   }

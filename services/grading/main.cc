@@ -1,0 +1,48 @@
+// handin-grading: staff's read access to submissions.
+#include <cstdio>
+
+#include "absl/flags/flag.h"
+#include "common/executor.h"
+#include "common/logging.h"
+#include "common/server_flags.h"
+#include "common/tls.h"
+#include "grpcpp/create_channel.h"
+#include "services/grading/grading_service.h"
+
+ABSL_FLAG(std::string, storage_addr, "127.0.0.1:50053",
+          "host:port of the storage service");
+ABSL_FLAG(int, io_threads, 4, "threads for blocking calls to storage");
+
+int main(int argc, char** argv) {
+  handin::ParseServerFlags(
+      argc, argv,
+      "lists and streams back a course's submissions for staff.\nUsage: "
+      "handin-grading [--listen=HOST:PORT] "
+      "[--storage_addr=HOST:PORT] --tls_cert=F --tls_key=F --tls_ca=F");
+  handin::InitLogging("grading");
+
+  auto credentials =
+      handin::MakeChannelCredentials(handin::PeerChannelOptionsFromFlags());
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "handin-grading: %s\n",
+                 std::string(credentials.status().message()).c_str());
+    return 1;
+  }
+  handin::Executor executor(absl::GetFlag(FLAGS_io_threads));
+  handin::grading::GradingServiceImpl service(
+      handin::storage::v1::StorageService::NewStub(
+          grpc::CreateChannel(absl::GetFlag(FLAGS_storage_addr), *credentials)),
+      executor);
+  handin::ServerOptions options =
+      handin::ServerOptionsFromFlags("127.0.0.1:50054");
+  options.service_names = {
+      handin::grading::v1::GradingService::service_full_name()};
+  absl::Status served =
+      handin::ServeUntilSignalled("grading", options, {&service});
+  if (!served.ok()) {
+    std::fprintf(stderr, "handin-grading: %s\n",
+                 std::string(served.message()).c_str());
+    return 1;
+  }
+  return 0;
+}
