@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
@@ -50,6 +51,10 @@ absl::StatusOr<RunningServer> StartServer(
   auto credentials = MakeServerCredentials(options.tls);
   if (!credentials.ok()) return credentials.status();
 
+  // gRPC's built-in health service does not put its proto in the generated
+  // pool, so reflection could list grpc.health.v1.Health but not describe
+  // it; touching the descriptor links Debian's health.proto in.
+  grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
