@@ -58,6 +58,9 @@ absl::StatusOr<RunningServer> StartServer(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default: a second server on the same port
+  // would then start "fine" and silently take half the traffic.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   RunningServer running;
   builder.AddListeningPort(options.listen_address, *credentials, &running.port);
   for (grpc::Service* service : services) builder.RegisterService(service);

@@ -50,8 +50,8 @@ absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv,
   std::vector<char*> envp = ArgvPointers(env_strings);
   std::vector<char*> args = ArgvPointers(argv);
   pid_t pid = 0;
-  const int error = posix_spawn(&pid, args[0], &actions, nullptr, args.data(),
-                                envp.data());
+  const int error =
+      posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (error != 0) {
     return absl::InvalidArgumentError(

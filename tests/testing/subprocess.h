@@ -20,6 +20,8 @@ class Subprocess {
   // cannot be spawned.
   static absl::StatusOr<std::unique_ptr<Subprocess>> Start(
       const std::vector<std::string>& argv, const std::string& log_path);
+  // Adopts an already started child.
+  explicit Subprocess(pid_t pid) : pid_(pid) {}
   ~Subprocess();
   Subprocess(const Subprocess&) = delete;
   Subprocess& operator=(const Subprocess&) = delete;
@@ -34,7 +36,6 @@ class Subprocess {
   absl::StatusOr<int> Wait(absl::Duration timeout);
 
  private:
-  explicit Subprocess(pid_t pid) : pid_(pid) {}
   pid_t pid_;
   bool reaped_ = false;
   int exit_code_ = -1;
