@@ -1,0 +1,92 @@
+#ifndef HANDIN_SERVICES_STORAGE_KEYS_H_
+#define HANDIN_SERVICES_STORAGE_KEYS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+// The RocksDB key layout of the storage service. Everything lives in the
+// default column family; the first component names the kind of entry.
+// Components are joined with a NUL byte, which no id may contain
+// (ValidateKeyComponent), so a prefix scan for course "eecs598" never
+// strays into course "eecs598-w24", nor item "slides" into "slides/03-19".
+// Numbers are 16 lower-case hex digits, so they sort numerically.
+//
+//   blob\0<sha256 hex>                         -> BlobManifest (17 bytes)
+//   chunk\0<upload id>\0<offset>               -> the bytes at that offset
+//   sub\0<course>\0<submission id>             -> SubmissionRecord (proto)
+//   by_item\0<course>\0<item>\0<submission id> -> "" (index)
+//   by_principal\0<course>\0<principal>\0<id>  -> "" (index)
+//
+// Chunks are written under the id of the upload that sent them and never
+// move: committing an upload writes a manifest that names the upload, so a
+// 1 GiB commit is a few hundred bytes of batch. A chunk is "staged" while no
+// manifest names its upload; staged chunks are invisible to readers and
+// are deleted on abort, on dedupe, and by the sweep in SubmissionStore::Open.
+namespace handin::storage::keys {
+
+// Returns InvalidArgument naming `what` if `component` is empty or contains
+// a NUL byte.
+absl::Status ValidateKeyComponent(absl::string_view what,
+                                  absl::string_view component);
+
+// Returns the smallest key greater than every key that starts with
+// `prefix`; `prefix` must be non-empty and not end in 0xff (ours end in a
+// NUL separator).
+std::string PrefixEnd(absl::string_view prefix);
+
+// blob\0<sha256_hex>
+std::string BlobKey(absl::string_view sha256_hex);
+// blob\0
+std::string BlobPrefix();
+
+// chunk\0
+std::string ChunkPrefix();
+// chunk\0<upload id>\0 — every chunk of one upload.
+std::string UploadChunkPrefix(uint64_t upload_id);
+// chunk\0<upload id>\0<offset>
+std::string ChunkKey(uint64_t upload_id, int64_t offset);
+
+// A chunk key taken apart.
+struct ChunkKeyParts {
+  uint64_t upload_id = 0;
+  int64_t offset = 0;
+};
+// Returns the parts of a chunk key; DataLoss if `key` is not one.
+absl::StatusOr<ChunkKeyParts> ParseChunkKey(absl::string_view key);
+
+// sub\0<course>\0 and sub\0<course>\0<submission_id>
+std::string SubmissionPrefix(absl::string_view course_id);
+std::string SubmissionKey(absl::string_view course_id,
+                          absl::string_view submission_id);
+
+// by_item\0<course>\0<item>\0 and the same followed by the submission id.
+std::string ItemIndexPrefix(absl::string_view course_id,
+                            absl::string_view item_id);
+std::string ItemIndexKey(absl::string_view course_id, absl::string_view item_id,
+                         absl::string_view submission_id);
+
+// by_principal\0<course>\0<principal>\0 and the same followed by the id.
+std::string PrincipalIndexPrefix(absl::string_view course_id,
+                                 absl::string_view principal);
+std::string PrincipalIndexKey(absl::string_view course_id,
+                              absl::string_view principal,
+                              absl::string_view submission_id);
+
+// What a blob key points at: the upload whose chunks hold the bytes.
+struct BlobManifest {
+  uint64_t upload_id = 0;
+  int64_t size_bytes = 0;
+};
+// Encodes as a version byte (1), then upload id and size, 8 bytes each,
+// big-endian.
+std::string EncodeManifest(const BlobManifest& manifest);
+// DataLoss if `value` is not an encoded manifest.
+absl::StatusOr<BlobManifest> DecodeManifest(absl::string_view value);
+
+}  // namespace handin::storage::keys
+
+#endif  // HANDIN_SERVICES_STORAGE_KEYS_H_

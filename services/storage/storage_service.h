@@ -1,0 +1,76 @@
+#ifndef HANDIN_SERVICES_STORAGE_STORAGE_SERVICE_H_
+#define HANDIN_SERVICES_STORAGE_STORAGE_SERVICE_H_
+
+#include <cstddef>
+
+#include "common/executor.h"
+#include "handin/storage/v1/storage_service.grpc.pb.h"
+#include "services/storage/submission_store.h"
+
+namespace handin::storage {
+
+// Size of the pieces ReadSubmission streams: 256 KiB, so a download holds
+// well under a MiB in memory however large the submission.
+inline constexpr size_t kReadPieceBytes = size_t{256} << 10;
+
+// The gRPC face of a SubmissionStore. Callers: intake (PutSubmission,
+// GetSubmission, ListSubmissions), grading (GetSubmission, ListSubmissions,
+// ReadSubmission); no caller identity check yet, mutual TLS keeps others out.
+//
+// Every RocksDB read and write runs on the executor, never on a gRPC
+// callback thread; streaming RPCs read (or write) the next message only
+// once the previous one has been handled, so a slow disk slows the client
+// instead of filling memory.
+//
+// PutSubmission: header, then chunks, then one commit.
+//   - chunk or commit before the header, a second header, or a stream that
+//     ends without a commit: FAILED_PRECONDITION;
+//   - a message with nothing set, an empty course_id, a chunk whose offset
+//     is not the number of bytes sent so far (message names both), a
+//     malformed record: INVALID_ARGUMENT;
+//   - bytes that do not match the record's size_bytes or sha256_hex:
+//     DATA_LOSS naming both values;
+//   - any failure or cancellation deletes the staged bytes: nothing is
+//     stored. OK returns the record with its submission_id once it is
+//     synced to disk.
+// GetSubmission: INVALID_ARGUMENT for an empty course_id or submission_id,
+//   NOT_FOUND if there is no such submission.
+// ListSubmissions: INVALID_ARGUMENT for an empty course_id; otherwise the
+//   matching records oldest first (possibly none).
+// ReadSubmission: INVALID_ARGUMENT / NOT_FOUND as GetSubmission; then the
+//   bytes in kReadPieceBytes chunks with their offsets. DATA_LOSS ends the
+//   stream if the stored bytes do not verify; chunks already sent must then
+//   be discarded (see BlobReader).
+class StorageServiceImpl final
+    : public handin::storage::v1::StorageService::CallbackService {
+ public:
+  // `store` and `executor` must outlive the service and every call in
+  // flight (stop the server first).
+  StorageServiceImpl(SubmissionStore& store, Executor& executor);
+
+  grpc::ServerReadReactor<handin::storage::v1::PutSubmissionRequest>*
+  PutSubmission(grpc::CallbackServerContext* context,
+                handin::storage::v1::PutSubmissionResponse* response) override;
+
+  grpc::ServerUnaryReactor* GetSubmission(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::GetSubmissionRequest* request,
+      handin::common::v1::SubmissionRecord* response) override;
+
+  grpc::ServerUnaryReactor* ListSubmissions(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::ListSubmissionsRequest* request,
+      handin::storage::v1::ListSubmissionsResponse* response) override;
+
+  grpc::ServerWriteReactor<handin::common::v1::Chunk>* ReadSubmission(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::ReadSubmissionRequest* request) override;
+
+ private:
+  SubmissionStore& store_;
+  Executor& executor_;
+};
+
+}  // namespace handin::storage
+
+#endif  // HANDIN_SERVICES_STORAGE_STORAGE_SERVICE_H_

@@ -1,0 +1,181 @@
+#ifndef HANDIN_SERVICES_STORAGE_SUBMISSION_STORE_H_
+#define HANDIN_SERVICES_STORAGE_SUBMISSION_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/sha256.h"
+#include "handin/common/v1/common.pb.h"
+#include "services/storage/blob_reader.h"
+#include "services/storage/store_options.h"
+
+namespace rocksdb {
+class DB;
+}  // namespace rocksdb
+
+namespace handin::storage {
+
+class SubmissionStore;
+
+// One upload in progress: made by SubmissionStore::BeginUpload, fed with
+// AppendChunk, finished by Commit or Abort. Destroying an upload that is
+// still open aborts it. Not thread-safe: one stream feeds one upload, one
+// call at a time. Must not outlive its store.
+class Upload {
+ public:
+  ~Upload();
+  Upload(const Upload&) = delete;
+  Upload& operator=(const Upload&) = delete;
+
+  const std::string& course_id() const { return course_id_; }
+  // Bytes appended so far: the offset the next chunk must have.
+  int64_t bytes_received() const { return bytes_received_; }
+  // True until Commit or Abort has been called.
+  bool is_open() const { return open_; }
+
+ private:
+  friend class SubmissionStore;
+  Upload(SubmissionStore* store, std::string course_id, uint64_t id)
+      : store_(store), course_id_(std::move(course_id)), id_(id) {}
+
+  SubmissionStore* const store_;
+  const std::string course_id_;
+  const uint64_t id_;
+  int64_t bytes_received_ = 0;
+  Sha256 hasher_;
+  bool open_ = true;
+};
+
+// Durable, content-addressed storage of submissions in one RocksDB
+// database (key layout: services/storage/keys.h).
+//
+// Promise: once Commit returns a record, its bytes, record and indexes are
+// on disk (one synced WriteBatch) and survive a crash at any moment; before
+// that nothing of the upload is visible to Get, List or OpenBlob. Blobs are
+// stored once per distinct SHA-256 however many submissions share them.
+//
+// Thread-safe: any number of uploads and reads may run concurrently.
+// Errors are returned, never thrown.
+class SubmissionStore {
+ public:
+  // Opens (creating if missing) the database in `dir` and deletes the
+  // staged chunks of uploads that never committed (a process killed
+  // mid-upload leaves them). Submission ids take their instant from
+  // `clock`, which must outlive the store. Errors name the directory:
+  // FAILED_PRECONDITION if `dir` cannot be created or another process has
+  // the database open; DATA_LOSS if it is corrupt; others from RocksDB as
+  // FromRocksStatus maps them.
+  static absl::StatusOr<std::unique_ptr<SubmissionStore>> Open(
+      const std::string& dir, const Clock& clock,
+      const StoreOptions& options = StoreOptions());
+
+  // Closes the database. Every Upload and BlobReader must be gone.
+  ~SubmissionStore();
+  SubmissionStore(const SubmissionStore&) = delete;
+  SubmissionStore& operator=(const SubmissionStore&) = delete;
+
+  // Starts an upload for `course_id`. Writes nothing. INVALID_ARGUMENT if
+  // the course id is empty or contains a NUL byte.
+  absl::StatusOr<std::unique_ptr<Upload>> BeginUpload(
+      absl::string_view course_id);
+
+  // Appends `data`, which must start at `offset` == upload.bytes_received().
+  // The bytes are written (unsynced; invisible until Commit) and hashed.
+  // INVALID_ARGUMENT, naming the expected and the given offset, for a wrong
+  // offset, or for a chunk or blob over the StoreOptions limits; the upload
+  // is unchanged then. FAILED_PRECONDITION if the upload is no longer open.
+  absl::Status AppendChunk(Upload& upload, int64_t offset,
+                           absl::string_view data);
+
+  // Commits the upload as `record` and returns it with `submission_id`
+  // (and, if empty, `course_id`) filled in. The id is the commit instant
+  // from the clock (FormatSubmissionId), strictly increasing within a
+  // course (bumped by a microsecond when the clock has not moved on, or
+  // went back), so ids sort by commit time. Writes the blob manifest (unless a
+  // blob with that SHA-256 exists: then the new chunks are deleted instead),
+  // the record and both indexes in one synced WriteBatch. INVALID_ARGUMENT for
+  // a malformed record: submission_id set, course_id not the upload's, item_id
+  // or principal empty, sha256_hex not 64 lower-case hex digits. DATA_LOSS,
+  // naming both values, if the bytes received do not have the record's
+  // size_bytes or sha256_hex. FAILED_PRECONDITION if the upload is no longer
+  // open. Whatever the outcome the upload is closed; on failure its staged
+  // chunks are deleted and nothing is stored.
+  absl::StatusOr<handin::common::v1::SubmissionRecord> Commit(
+      Upload& upload, handin::common::v1::SubmissionRecord record);
+
+  // Closes the upload and deletes its staged chunks (unsynced: if that is
+  // lost in a crash, the sweep in Open finishes it). No-op if the upload is
+  // no longer open.
+  absl::Status Abort(Upload& upload);
+
+  // Returns one record. NOT_FOUND if the course has no such submission;
+  // INVALID_ARGUMENT for an empty id.
+  absl::StatusOr<handin::common::v1::SubmissionRecord> Get(
+      absl::string_view course_id, absl::string_view submission_id);
+
+  // Returns the course's submissions, oldest first, only those of
+  // `item_id` and/or by `principal` when these are non-empty.
+  // INVALID_ARGUMENT for an empty course id or a NUL byte in any argument.
+  // Unpaginated for now: a course's whole list is built in memory.
+  absl::StatusOr<std::vector<handin::common::v1::SubmissionRecord>> List(
+      absl::string_view course_id, absl::string_view item_id,
+      absl::string_view principal);
+
+  // Returns a reader of the submission's bytes in pieces of at most
+  // `piece_bytes`, which verifies them against the record (see
+  // BlobReader). NOT_FOUND as Get; DATA_LOSS if the blob's manifest is
+  // missing or does not match the record.
+  absl::StatusOr<std::unique_ptr<BlobReader>> OpenBlob(
+      absl::string_view course_id, absl::string_view submission_id,
+      size_t piece_bytes);
+
+ private:
+  SubmissionStore(rocksdb::DB* db, std::string dir, const Clock& clock,
+                  const StoreOptions& options);
+
+  // Returns the next submission id of `course_id`.
+  absl::StatusOr<std::string> NextSubmissionIdLocked(
+      const std::string& course_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Deletes the chunks of `upload_id`, unsynced.
+  absl::Status DeleteChunks(uint64_t upload_id);
+  absl::StatusOr<handin::common::v1::SubmissionRecord> ReadRecord(
+      const std::string& key, absl::string_view course_id,
+      absl::string_view submission_id);
+  // Appends to `out` the records whose ids are the suffixes of the index
+  // keys under `prefix`, only those by `principal_filter` if it is set.
+  absl::Status ListIndex(
+      const std::string& prefix, absl::string_view course_id,
+      absl::string_view principal_filter,
+      std::vector<handin::common::v1::SubmissionRecord>* out);
+
+  const std::unique_ptr<rocksdb::DB> db_;
+  const std::string dir_;
+  const Clock& clock_;
+  const StoreOptions options_;
+
+  absl::Mutex mu_;
+  uint64_t next_upload_id_ ABSL_GUARDED_BY(mu_) = 1;
+  // Last submission id instant handed out, per course.
+  absl::flat_hash_map<std::string, absl::Time> last_id_time_
+      ABSL_GUARDED_BY(mu_);
+  // SHA-256s of commits between their blob lookup and their write: a second
+  // commit of the same bytes waits, then finds the blob and shares it.
+  absl::flat_hash_set<std::string> committing_blobs_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace handin::storage
+
+#endif  // HANDIN_SERVICES_STORAGE_SUBMISSION_STORE_H_
