@@ -1,6 +1,7 @@
 #ifndef HANDIN_COMMON_CLOCK_H_
 #define HANDIN_COMMON_CLOCK_H_
 
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace handin {

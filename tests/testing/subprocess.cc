@@ -8,6 +8,7 @@
 
 #include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/tls.h"
 #include "tests/testing/temp_dir.h"
@@ -44,9 +45,17 @@ absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv,
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.push_back(*e);
-  env_strings.insert(env_strings.end(), extra_env.begin(), extra_env.end());
+  // An added "NAME=value" replaces any inherited NAME.
+  std::vector<std::string> env_strings = extra_env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const absl::string_view inherited(*e);
+    const absl::string_view name = inherited.substr(0, inherited.find('=') + 1);
+    bool overridden = false;
+    for (const std::string& added : extra_env) {
+      overridden = overridden || absl::StartsWith(added, name);
+    }
+    if (!overridden) env_strings.emplace_back(inherited);
+  }
   std::vector<char*> envp = ArgvPointers(env_strings);
   std::vector<char*> args = ArgvPointers(argv);
   pid_t pid = 0;

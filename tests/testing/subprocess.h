@@ -50,7 +50,7 @@ struct CommandResult {
 
 // Runs argv to completion (at most `timeout`, then SIGKILL), capturing
 // stdout and stderr separately. `env` entries ("NAME=value") are added to
-// the environment.
+// the inherited environment, replacing any variable of the same name.
 CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env = {},
                          absl::Duration timeout = absl::Seconds(60));

@@ -26,18 +26,7 @@ std::string TempDir::File(const std::string& name) const {
   return path_ + "/" + name;
 }
 
-namespace {
-std::string EnvOrDie(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr) {
-    ADD_FAILURE() << name << " is not set; run the tests through ctest";
-    return ".";
-  }
-  return value;
-}
-}  // namespace
-
-std::string SourceDir() { return EnvOrDie("HANDIN_SOURCE_DIR"); }
-std::string BinaryDir() { return EnvOrDie("HANDIN_BINARY_DIR"); }
+std::string SourceDir() { return HANDIN_SOURCE_DIR; }
+std::string BinaryDir() { return HANDIN_BINARY_DIR; }
 
 }  // namespace handin::testing

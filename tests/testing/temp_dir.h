@@ -22,9 +22,9 @@ class TempDir {
   std::string path_;
 };
 
-// Returns the repository root (from HANDIN_SOURCE_DIR, set by CTest).
+// Returns the repository root the tests were built from.
 std::string SourceDir();
-// Returns the build directory (from HANDIN_BINARY_DIR, set by CTest).
+// Returns the build directory the tests were built in.
 std::string BinaryDir();
 
 }  // namespace handin::testing

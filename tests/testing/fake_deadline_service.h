@@ -1,0 +1,64 @@
+#ifndef HANDIN_TESTS_TESTING_FAKE_DEADLINE_SERVICE_H_
+#define HANDIN_TESTS_TESTING_FAKE_DEADLINE_SERVICE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/support/server_callback.h"
+#include "grpcpp/support/status.h"
+#include "handin/deadline/v1/deadline_service.grpc.pb.h"
+
+namespace handin::testing {
+
+// An in-process DeadlineService whose answers a test scripts. Serve it with
+// handin::StartServer and point the code under test at it. Evaluate answers
+// an ON_TIME verdict until told otherwise, and records every request.
+// GetCoursePolicy is not implemented (UNIMPLEMENTED). Thread-safe.
+class FakeDeadlineService final
+    : public deadline::v1::DeadlineService::CallbackService {
+ public:
+  // Computes the answer to one Evaluate: fills `response` or returns an
+  // error status.
+  using Handler = std::function<grpc::Status(
+      const deadline::v1::EvaluateRequest&, deadline::v1::EvaluateResponse*)>;
+
+  FakeDeadlineService();
+
+  // Every later Evaluate returns a verdict of `kind` with `reason`.
+  void SetVerdict(common::v1::VerdictKind kind, const std::string& reason);
+  // Every later Evaluate fails with `status`.
+  void SetError(grpc::Status status);
+  // Every later Evaluate is answered by `handler`.
+  void SetHandler(Handler handler);
+  // ListItems returns `response` (whatever the request).
+  void SetItems(deadline::v1::ListItemsResponse response);
+
+  // Every Evaluate request received so far, in order.
+  std::vector<deadline::v1::EvaluateRequest> evaluations() const;
+  // Waits until at least `count` Evaluate requests have arrived. Returns
+  // false if `timeout` passed first.
+  bool WaitForEvaluations(size_t count, absl::Duration timeout) const;
+
+  grpc::ServerUnaryReactor* Evaluate(
+      grpc::CallbackServerContext* context,
+      const deadline::v1::EvaluateRequest* request,
+      deadline::v1::EvaluateResponse* response) override;
+  grpc::ServerUnaryReactor* ListItems(
+      grpc::CallbackServerContext* context,
+      const deadline::v1::ListItemsRequest* request,
+      deadline::v1::ListItemsResponse* response) override;
+
+ private:
+  mutable absl::Mutex mu_;
+  Handler handler_ ABSL_GUARDED_BY(mu_);
+  deadline::v1::ListItemsResponse items_ ABSL_GUARDED_BY(mu_);
+  std::vector<deadline::v1::EvaluateRequest> evaluations_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace handin::testing
+
+#endif  // HANDIN_TESTS_TESTING_FAKE_DEADLINE_SERVICE_H_
