@@ -1,0 +1,248 @@
+#include "services/deadline/deadline_service.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
+#include "common/proto_time.h"
+#include "services/deadline/calendar.h"
+#include "services/deadline/civil_text.h"
+#include "services/deadline/deadlines.h"
+
+namespace handin::deadline {
+namespace {
+
+grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context,
+                                const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+absl::Status CheckTimestamp(const google::protobuf::Timestamp& t,
+                            absl::string_view name) {
+  // The range google.protobuf.Timestamp documents: years 1 to 9999.
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (t.seconds() < kMinSeconds || t.seconds() > kMaxSeconds || t.nanos() < 0 ||
+      t.nanos() > 999999999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " is not a valid timestamp"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Require(absl::string_view value, absl::string_view name) {
+  if (!value.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(name, " is required"));
+}
+
+void ToProto(Verdict verdict, handin::common::v1::Verdict& out) {
+  out.set_kind(verdict.kind);
+  out.set_reason(std::move(verdict.reason));
+  *out.mutable_due_at() = ToProtoTimestamp(verdict.due_at);
+  if (verdict.lateness > absl::ZeroDuration()) {
+    *out.mutable_lateness() = ToProtoDuration(verdict.lateness);
+  }
+  out.set_penalty_percent(verdict.penalty_percent);
+}
+
+void ToProto(const ConcreteItem& item, const absl::TimeZone& zone,
+             v1::ItemSummary& summary) {
+  summary.set_item_id(item.id);
+  summary.set_title(item.title);
+  *summary.mutable_due_at() = ToProtoTimestamp(item.due_at);
+  summary.set_due_local(FormatLocal(item.due_at, zone));
+  summary.set_template_id(item.template_id);
+  summary.set_session_id(item.session_id);
+  summary.set_rule(item.rule_text);
+  *summary.mutable_grace() = ToProtoDuration(item.grace);
+  summary.set_audience(item.audience_text);
+}
+
+}  // namespace
+
+DeadlineServiceImpl::DeadlineServiceImpl(std::shared_ptr<const Course> course,
+                                         const Clock& clock)
+    : course_(std::move(course)), clock_(clock) {}
+
+absl::Status DeadlineServiceImpl::CheckCourse(
+    absl::string_view course_id) const {
+  if (course_id.empty()) {
+    return absl::InvalidArgumentError("course_id is required");
+  }
+  if (course_id != course_->id()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no course \"", course_id, "\" here; this deadline service serves \"",
+        course_->id(), "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeadlineServiceImpl::DoEvaluate(
+    const v1::EvaluateRequest& request, v1::EvaluateResponse& response) const {
+  if (absl::Status s = CheckCourse(request.course_id()); !s.ok()) return s;
+  if (request.principal().empty()) {
+    return absl::InvalidArgumentError("principal is required");
+  }
+  if (request.item_id().empty()) {
+    return absl::InvalidArgumentError("item_id is required");
+  }
+  if (!request.has_started_at()) {
+    return absl::InvalidArgumentError("started_at is required");
+  }
+  if (absl::Status s = CheckTimestamp(request.started_at(), "started_at");
+      !s.ok()) {
+    return s;
+  }
+  std::optional<absl::Time> completed_at;
+  if (request.has_completed_at()) {
+    if (absl::Status s = CheckTimestamp(request.completed_at(), "completed_at");
+        !s.ok()) {
+      return s;
+    }
+    completed_at = FromProtoTimestamp(request.completed_at());
+  }
+  absl::StatusOr<Verdict> verdict =
+      course_->Evaluate(request.principal(), request.item_id(),
+                        FromProtoTimestamp(request.started_at()), completed_at);
+  if (!verdict.ok()) return verdict.status();
+  ToProto(*std::move(verdict), *response.mutable_verdict());
+  return absl::OkStatus();
+}
+
+absl::Status DeadlineServiceImpl::DoListItems(
+    const v1::ListItemsRequest& request,
+    v1::ListItemsResponse& response) const {
+  if (absl::Status s = CheckCourse(request.course_id()); !s.ok()) return s;
+  auto items = course_->ListItems(request.principal());
+  if (!items.ok()) return items.status();
+  response.set_time_zone(course_->time_zone().name());
+  for (const ConcreteItem* item : *items) {
+    ToProto(*item, course_->time_zone(), *response.add_items());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeadlineServiceImpl::DoWhatIf(const v1::WhatIfRequest& request,
+                                           v1::WhatIfResponse& response) const {
+  if (absl::Status s = CheckCourse(request.course_id()); !s.ok()) return s;
+  if (absl::Status s = Require(request.principal(), "principal"); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = Require(request.item_id(), "item_id"); !s.ok()) {
+    return s;
+  }
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<Verdict> verdict = course_->Evaluate(
+      request.principal(), request.item_id(), now, std::nullopt);
+  if (!verdict.ok()) return verdict.status();
+  ToProto(*std::move(verdict), *response.mutable_verdict());
+  *response.mutable_evaluated_at() = ToProtoTimestamp(now);
+  // Evaluate found the item, so FindItem does too.
+  *response.mutable_completion_window() =
+      ToProtoDuration(course_->FindItem(request.item_id())->completion_window);
+  return absl::OkStatus();
+}
+
+absl::Status DeadlineServiceImpl::DoListDeadlines(
+    const v1::ListDeadlinesRequest& request,
+    v1::ListDeadlinesResponse& response) const {
+  if (absl::Status s = CheckCourse(request.course_id()); !s.ok()) return s;
+  if (absl::Status s = Require(request.principal(), "principal"); !s.ok()) {
+    return s;
+  }
+  DeadlineWindow window;
+  if (request.has_window_start()) {
+    if (absl::Status s = CheckTimestamp(request.window_start(), "window_start");
+        !s.ok()) {
+      return s;
+    }
+    window.start = FromProtoTimestamp(request.window_start());
+  }
+  if (request.has_window_end()) {
+    if (absl::Status s = CheckTimestamp(request.window_end(), "window_end");
+        !s.ok()) {
+      return s;
+    }
+    window.end = FromProtoTimestamp(request.window_end());
+  }
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<std::vector<OwedItem>> owed =
+      deadline::ListDeadlines(*course_, request.principal(), now, window);
+  if (!owed.ok()) return owed.status();
+  response.set_time_zone(course_->time_zone().name());
+  *response.mutable_evaluated_at() = ToProtoTimestamp(now);
+  for (const OwedItem& owed_item : *owed) {
+    v1::Deadline& deadline = *response.add_deadlines();
+    ToProto(*owed_item.item, course_->time_zone(), *deadline.mutable_item());
+    *deadline.mutable_time_left() = ToProtoDuration(owed_item.time_left);
+    deadline.set_verdict_now(owed_item.verdict_now);
+    deadline.set_penalty_percent_now(owed_item.penalty_percent_now);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeadlineServiceImpl::DoExportCalendar(
+    const v1::ExportCalendarRequest& request,
+    v1::ExportCalendarResponse& response) const {
+  if (absl::Status s = CheckCourse(request.course_id()); !s.ok()) return s;
+  if (absl::Status s = Require(request.principal(), "principal"); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<Calendar> calendar =
+      BuildCalendar(*course_, request.principal(), clock_.Now());
+  if (!calendar.ok()) return calendar.status();
+  response.set_calendar(FormatCalendar(*calendar));
+  response.set_file_name(CalendarFileName(*course_, request.principal()));
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* DeadlineServiceImpl::Evaluate(
+    grpc::CallbackServerContext* context, const v1::EvaluateRequest* request,
+    v1::EvaluateResponse* response) {
+  return Reply(context, DoEvaluate(*request, *response));
+}
+
+grpc::ServerUnaryReactor* DeadlineServiceImpl::ListItems(
+    grpc::CallbackServerContext* context, const v1::ListItemsRequest* request,
+    v1::ListItemsResponse* response) {
+  return Reply(context, DoListItems(*request, *response));
+}
+
+grpc::ServerUnaryReactor* DeadlineServiceImpl::GetCoursePolicy(
+    grpc::CallbackServerContext* context,
+    const v1::GetCoursePolicyRequest* request,
+    v1::GetCoursePolicyResponse* response) {
+  absl::Status status = CheckCourse(request->course_id());
+  if (status.ok()) {
+    *response->mutable_policy() = course_->policy();
+    for (const std::string& warning : course_->warnings()) {
+      response->add_warnings(warning);
+    }
+  }
+  return Reply(context, status);
+}
+
+grpc::ServerUnaryReactor* DeadlineServiceImpl::WhatIf(
+    grpc::CallbackServerContext* context, const v1::WhatIfRequest* request,
+    v1::WhatIfResponse* response) {
+  return Reply(context, DoWhatIf(*request, *response));
+}
+
+grpc::ServerUnaryReactor* DeadlineServiceImpl::ListDeadlines(
+    grpc::CallbackServerContext* context,
+    const v1::ListDeadlinesRequest* request,
+    v1::ListDeadlinesResponse* response) {
+  return Reply(context, DoListDeadlines(*request, *response));
+}
+
+grpc::ServerUnaryReactor* DeadlineServiceImpl::ExportCalendar(
+    grpc::CallbackServerContext* context,
+    const v1::ExportCalendarRequest* request,
+    v1::ExportCalendarResponse* response) {
+  return Reply(context, DoExportCalendar(*request, *response));
+}
+
+}  // namespace handin::deadline

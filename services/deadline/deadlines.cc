@@ -1,0 +1,105 @@
+#include "services/deadline/deadlines.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/deadline/civil_text.h"
+
+namespace handin::deadline {
+namespace {
+
+// A calendar event must end after it starts (RFC 5545, 3.8.2.2); a minute
+// is the shortest span calendar applications draw.
+constexpr absl::Duration kMinEventLength = absl::Minutes(1);
+
+// The items `principal` owes; Course::ListItems without its "every item"
+// reading of an empty principal.
+absl::StatusOr<std::vector<const ConcreteItem*>> OwedBy(
+    const Course& course, absl::string_view principal) {
+  if (principal.empty()) {
+    return absl::InvalidArgumentError(
+        "principal is required: the user id whose deadlines to show");
+  }
+  return course.ListItems(principal);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<OwedItem>> ListDeadlines(
+    const Course& course, absl::string_view principal, absl::Time now,
+    const DeadlineWindow& window) {
+  if (window.start.has_value() && window.end.has_value() &&
+      *window.end < *window.start) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the window ends (", FormatLocal(*window.end, course.time_zone()),
+        ") before it starts (", FormatLocal(*window.start, course.time_zone()),
+        "); swap window_start and window_end"));
+  }
+  absl::StatusOr<std::vector<const ConcreteItem*>> items =
+      OwedBy(course, principal);
+  if (!items.ok()) return items.status();
+
+  std::vector<OwedItem> out;
+  for (const ConcreteItem* item : *items) {
+    if (window.start.has_value() && item->due_at < *window.start) continue;
+    if (window.end.has_value() && item->due_at >= *window.end) continue;
+    absl::StatusOr<Verdict> verdict =
+        course.Evaluate(principal, item->id, now, std::nullopt);
+    // The item came from the course and no completion is given, so
+    // Evaluate has nothing to reject.
+    if (!verdict.ok()) return verdict.status();
+    OwedItem owed;
+    owed.item = item;
+    owed.time_left = item->due_at - now;
+    owed.verdict_now = verdict->kind;
+    owed.penalty_percent_now = verdict->penalty_percent;
+    out.push_back(owed);
+  }
+  return out;
+}
+
+std::string CalendarUid(const Course& course, const ConcreteItem& item,
+                        absl::string_view principal) {
+  return absl::StrCat(item.id, "+", course.id(), "+", principal, "@handin");
+}
+
+std::string CalendarFileName(const Course& course,
+                             absl::string_view principal) {
+  return absl::StrCat(course.id(), "-", principal, ".ics");
+}
+
+absl::StatusOr<Calendar> BuildCalendar(const Course& course,
+                                       absl::string_view principal,
+                                       absl::Time now) {
+  absl::StatusOr<std::vector<const ConcreteItem*>> items =
+      OwedBy(course, principal);
+  if (!items.ok()) return items.status();
+  if (items->empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        principal, " owes no items in ", course.id(),
+        " (course staff owe nothing), so there is no calendar to export"));
+  }
+  Calendar calendar;
+  calendar.product_id = "-//handin//deadline service//EN";
+  const std::string& title = course.policy().title();
+  calendar.name = absl::StrCat(title.empty() ? course.id() : title,
+                               ": deadlines of ", principal);
+  calendar.stamp = now;
+  calendar.events.reserve(items->size());
+  for (const ConcreteItem* item : *items) {
+    CalendarEvent event;
+    event.uid = CalendarUid(course, *item, principal);
+    event.start = item->due_at;
+    event.end = item->due_at + std::max(item->grace, kMinEventLength);
+    event.summary = item->title;
+    event.description = absl::StrCat(
+        item->rule_text, "\nDue ",
+        FormatLocal(item->due_at, course.time_zone()), "; submit it as item ",
+        item->id, " of ", course.id(), ".");
+    calendar.events.push_back(std::move(event));
+  }
+  return calendar;
+}
+
+}  // namespace handin::deadline

@@ -1,0 +1,112 @@
+// handin-deadline: serves one course's deadline policy over gRPC.
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/clock.h"
+#include "common/logging.h"
+#include "common/server_flags.h"
+#include "common/server_runner.h"
+#include "services/deadline/deadline_service.h"
+#include "services/deadline/policy_loader.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, policy, "",
+          "course policy to serve: a handin.deadline.v1.CoursePolicy in "
+          "protobuf text format, e.g. config/courses/eecs598-w24.textproto "
+          "(required)");
+ABSL_FLAG(bool, check_policy, false,
+          "load and validate --policy, print its warnings and errors, and "
+          "exit 0 if it loads or 1 if not, without serving");
+
+namespace {
+
+std::vector<std::string> Lines(absl::string_view text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  handin::ParseServerFlags(
+      argc, argv,
+      "serves a course's deadline policy over gRPC: verdicts for "
+      "submissions (and what-if verdicts for an upload started now), the "
+      "items and deadlines each student owes, and each student's deadlines "
+      "as an iCalendar file. \"Now\" is this machine's clock.\n"
+      "  handin-deadline --policy FILE [--listen HOST:PORT] [TLS flags]\n"
+      "  handin-deadline --policy FILE --check_policy   (validate only)");
+  handin::InitLogging("deadline");
+
+  const std::string path = absl::GetFlag(FLAGS_policy);
+  if (path.empty()) {
+    std::fprintf(stderr,
+                 "handin-deadline: --policy FILE is required, e.g. --policy "
+                 "config/courses/eecs598-w24.textproto\n");
+    return 1;
+  }
+  auto course = handin::deadline::LoadCourseFromFile(path);
+
+  if (absl::GetFlag(FLAGS_check_policy)) {
+    if (!course.ok()) {
+      const std::vector<std::string> errors = Lines(course.status().message());
+      for (const std::string& error : errors) {
+        std::fprintf(stderr, "%s\n", error.c_str());
+      }
+      std::fprintf(stderr, "%s: %zu error(s); the policy does not load\n",
+                   path.c_str(), errors.size());
+      return 1;
+    }
+    for (const std::string& warning : (*course)->warnings()) {
+      std::printf("%s\n", warning.c_str());
+    }
+    std::printf(
+        "%s: course %s loads: %d students, %d sessions, %zu items, "
+        "%zu warning(s)\n",
+        path.c_str(), (*course)->id().c_str(),
+        (*course)->policy().roster().students_size(),
+        (*course)->policy().sessions_size(), (*course)->items().size(),
+        (*course)->warnings().size());
+    return 0;
+  }
+
+  if (!course.ok()) {
+    // One line: the first problem, and how to see the rest.
+    const std::vector<std::string> errors = Lines(course.status().message());
+    std::string line = absl::StrCat("handin-deadline: cannot load policy: ",
+                                    errors.empty() ? "" : errors.front());
+    if (errors.size() > 1) {
+      absl::StrAppend(&line, " (and ", errors.size() - 1,
+                      " more; run with --check_policy to see them all)");
+    }
+    std::fprintf(stderr, "%s\n", line.c_str());
+    return 1;
+  }
+  for (const std::string& warning : (*course)->warnings()) {
+    spdlog::warn("event=policy_warning msg=\"{}\"", absl::CEscape(warning));
+  }
+  spdlog::info("event=policy_loaded course={} file={} items={} warnings={}",
+               (*course)->id(), path, (*course)->items().size(),
+               (*course)->warnings().size());
+
+  // The server's clock is the only clock (DESIGN.md, Time).
+  const handin::SystemClock clock;
+  handin::deadline::DeadlineServiceImpl service(
+      std::shared_ptr<const handin::deadline::Course>(*std::move(course)),
+      clock);
+  const absl::Status served = handin::ServeUntilSignalled(
+      "deadline", handin::ServerOptionsFromFlags("127.0.0.1:50052"),
+      {&service});
+  if (!served.ok()) {
+    std::fprintf(stderr, "handin-deadline: %s\n",
+                 std::string(served.message()).c_str());
+    return 1;
+  }
+  return 0;
+}

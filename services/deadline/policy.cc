@@ -1,0 +1,187 @@
+#include "services/deadline/policy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "absl/strings/str_cat.h"
+#include "services/deadline/civil_text.h"
+
+namespace handin::deadline {
+namespace {
+
+using ::handin::common::v1::VERDICT_KIND_LATE_COUNTED;
+using ::handin::common::v1::VERDICT_KIND_LATE_NOT_COUNTED;
+using ::handin::common::v1::VERDICT_KIND_ON_TIME;
+using ::handin::common::v1::VERDICT_KIND_REFUSED;
+
+absl::string_view RoleName(v1::StaffRole role) {
+  switch (role) {
+    case v1::STAFF_ROLE_INSTRUCTOR:
+      return "instructor";
+    case v1::STAFF_ROLE_GRADER:
+      return "grader";
+    default:
+      return "staff";
+  }
+}
+
+// Returns the deduction for `lateness` under a percent-per-period rule:
+// every started period costs `item.percent_per_period`, capped.
+double PenaltyPercent(const ConcreteItem& item, absl::Duration lateness) {
+  absl::Duration remainder;
+  int64_t periods =
+      absl::IDivDuration(lateness, item.penalty_period, &remainder);
+  if (remainder > absl::ZeroDuration()) ++periods;
+  return std::min(item.max_penalty_percent,
+                  static_cast<double>(periods) * item.percent_per_period);
+}
+
+std::string FormatPercent(double percent) {
+  // Whole percentages print without a fraction ("30%"), others with one
+  // decimal place ("12.5%").
+  if (percent == std::floor(percent)) {
+    return absl::StrCat(static_cast<int64_t>(percent), "%");
+  }
+  return absl::StrCat(std::round(percent * 10) / 10, "%");
+}
+
+}  // namespace
+
+const ConcreteItem* Course::FindItem(absl::string_view item_id) const {
+  auto it = item_index_.find(item_id);
+  return it == item_index_.end() ? nullptr : &items_[it->second];
+}
+
+bool Course::Owes(absl::string_view principal, const ConcreteItem& item) const {
+  auto it = student_index_.find(principal);
+  if (it == student_index_.end()) return false;
+  return item.every_student || item.owed_by[it->second];
+}
+
+std::string Course::RefusalReason(absl::string_view principal,
+                                  const ConcreteItem& item) const {
+  auto student = student_index_.find(principal);
+  if (student != student_index_.end()) {
+    if (item.every_student || item.owed_by[student->second]) return "";
+    return absl::StrCat(item.id, " is owed by ", item.audience_text, "; ",
+                        principal, " is not one of them");
+  }
+  auto staff = staff_roles_.find(principal);
+  if (staff != staff_roles_.end()) {
+    return absl::StrCat(principal, " is course staff (",
+                        RoleName(staff->second),
+                        ") and owes no items; only students submit");
+  }
+  return absl::StrCat(principal, " is not on the roster of ", id(),
+                      ", so may not submit ", item.id);
+}
+
+absl::StatusOr<Verdict> Course::Evaluate(
+    absl::string_view principal, absl::string_view item_id,
+    absl::Time started_at, std::optional<absl::Time> completed_at) const {
+  const ConcreteItem* item = FindItem(item_id);
+  if (item == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        "course ", id(), " has no item \"", item_id,
+        "\"; item ids look like \"project-report\" or \"slides/2024-03-19\" "
+        "(ListItems shows them all)"));
+  }
+  if (completed_at.has_value() && *completed_at < started_at) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("completed_at ", FormatLocal(*completed_at, zone_),
+                     " is before started_at ", FormatLocal(started_at, zone_)));
+  }
+
+  Verdict verdict;
+  verdict.due_at = item->due_at;
+  verdict.counted_at = started_at;
+  std::string refusal = RefusalReason(principal, *item);
+  if (!refusal.empty()) {
+    verdict.kind = VERDICT_KIND_REFUSED;
+    verdict.reason = std::move(refusal);
+    return verdict;
+  }
+
+  std::string when = absl::StrCat("started ", FormatLocal(started_at, zone_));
+  if (completed_at.has_value() &&
+      *completed_at - started_at > item->completion_window) {
+    verdict.counted_at = *completed_at;
+    absl::StrAppend(&when, " but completed ", FormatLocal(*completed_at, zone_),
+                    ", past the completion window of ",
+                    HumanDuration(item->completion_window),
+                    ", so the completion counts");
+  }
+
+  const absl::Duration past_due = verdict.counted_at - item->due_at;
+  if (past_due <= item->grace) {
+    verdict.kind = VERDICT_KIND_ON_TIME;
+    if (past_due > absl::ZeroDuration()) {
+      verdict.reason = absl::StrCat(item->due_text, "; ", when, ": ",
+                                    HumanDuration(past_due),
+                                    " after the due time, within the grace of ",
+                                    HumanDuration(item->grace), ": on time");
+    } else {
+      verdict.reason = absl::StrCat(item->due_text, "; ", when, ": on time");
+    }
+    return verdict;
+  }
+
+  verdict.lateness = past_due;
+  std::string late = absl::StrCat(item->due_text, "; ", when, ": ",
+                                  HumanDuration(past_due), " late; ");
+  switch (item->late_kind) {
+    case LateKind::kAcceptFlagged:
+      verdict.kind = VERDICT_KIND_LATE_COUNTED;
+      verdict.reason = absl::StrCat(late, item->late_text);
+      break;
+    case LateKind::kNotCounted:
+      verdict.kind = VERDICT_KIND_LATE_NOT_COUNTED;
+      verdict.reason = absl::StrCat(late, item->late_text);
+      break;
+    case LateKind::kHardClose:
+      verdict.kind = VERDICT_KIND_REFUSED;
+      verdict.reason = absl::StrCat(late, item->late_text);
+      break;
+    case LateKind::kPercentPerPeriod: {
+      const double penalty = PenaltyPercent(*item, past_due);
+      if (penalty >= 100.0) {
+        verdict.kind = VERDICT_KIND_LATE_NOT_COUNTED;
+        verdict.reason =
+            absl::StrCat(late, item->late_text, ": 100% deducted, not counted");
+      } else {
+        verdict.kind = VERDICT_KIND_LATE_COUNTED;
+        verdict.penalty_percent = penalty;
+        verdict.reason = absl::StrCat(late, item->late_text, ": ",
+                                      FormatPercent(penalty), " deducted");
+      }
+      break;
+    }
+  }
+  return verdict;
+}
+
+absl::StatusOr<std::vector<const ConcreteItem*>> Course::ListItems(
+    absl::string_view principal) const {
+  std::vector<const ConcreteItem*> out;
+  if (principal.empty()) {
+    out.reserve(items_.size());
+    for (const ConcreteItem& item : items_) out.push_back(&item);
+    return out;
+  }
+  if (staff_roles_.contains(principal)) return out;
+  auto student = student_index_.find(principal);
+  if (student == student_index_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat(principal, " is not on the roster of ", id(),
+                     " (neither a student nor staff); check the user id"));
+  }
+  for (const ConcreteItem& item : items_) {
+    if (item.every_student || item.owed_by[student->second]) {
+      out.push_back(&item);
+    }
+  }
+  return out;
+}
+
+}  // namespace handin::deadline

@@ -1,0 +1,53 @@
+#ifndef HANDIN_TESTS_SERVICES_DEADLINE_SERVICE_FIXTURE_H_
+#define HANDIN_TESTS_SERVICES_DEADLINE_SERVICE_FIXTURE_H_
+
+// The real DeadlineServiceImpl serving the reference course in-process on
+// 127.0.0.1:0 (plaintext), its clock a FakeClock, called through the
+// generated stub.
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/server_runner.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "services/deadline/deadline_service.h"
+#include "tests/services/deadline/test_util.h"
+#include "tests/testing/fake_clock.h"
+
+namespace handin::deadline::testing {
+
+class DeadlineServiceTest : public ::testing::Test {
+ protected:
+  // The clock starts on 2024-03-18 at 14:00 UTC (10:00 EDT), half an hour
+  // before the Mar 19 slides are due.
+  DeadlineServiceTest() : clock_(Utc(2024, 3, 18, 14, 0)) {}
+
+  void SetUp() override {
+    std::unique_ptr<Course> course = LoadReferenceCourse();
+    ASSERT_NE(course, nullptr);
+    service_ = std::make_unique<DeadlineServiceImpl>(std::move(course), clock_);
+    ServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    options.tls.insecure = true;
+    auto running = StartServer(options, {service_.get()});
+    ASSERT_TRUE(running.ok()) << running.status();
+    server_ = std::move(running->server);
+    stub_ = v1::DeadlineService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", running->port),
+                            grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    if (server_ != nullptr) StopServer(*server_, absl::ZeroDuration());
+  }
+
+  handin::testing::FakeClock clock_;
+  std::unique_ptr<DeadlineServiceImpl> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::DeadlineService::Stub> stub_;
+};
+
+}  // namespace handin::deadline::testing
+
+#endif  // HANDIN_TESTS_SERVICES_DEADLINE_SERVICE_FIXTURE_H_
