@@ -8,6 +8,7 @@ HANDIN_DEBIAN_PACKAGES=(
   librocksdb-dev libabsl-dev libssl-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format grpc-proto
+  python3-icalendar  # the calendar export is checked by an independent parser
 )
 
 # handin_missing_packages PKG... — prints those of PKG not installed.
