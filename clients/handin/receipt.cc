@@ -1,0 +1,121 @@
+#include "clients/handin/receipt.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/proto_time.h"
+
+namespace handin::client {
+namespace {
+
+constexpr size_t kShortShaDigits = 12;
+constexpr int kColumns = 6;
+
+std::string FormatInstant(const common::v1::SubmissionRecord& record,
+                          bool started) {
+  const bool has =
+      started ? record.has_started_at() : record.has_completed_at();
+  if (!has) return "-";
+  return FormatUtc(FromProtoTimestamp(started ? record.started_at()
+                                              : record.completed_at()));
+}
+
+}  // namespace
+
+std::string VerdictLabel(const common::v1::Verdict& verdict) {
+  switch (verdict.kind()) {
+    case common::v1::VERDICT_KIND_ON_TIME:
+      return "on time";
+    case common::v1::VERDICT_KIND_LATE_COUNTED:
+      if (verdict.penalty_percent() <= 0) return "late, counted";
+      return absl::StrFormat("late, counted (-%g%%)",
+                             verdict.penalty_percent());
+    case common::v1::VERDICT_KIND_LATE_NOT_COUNTED:
+      return "late, not counted";
+    case common::v1::VERDICT_KIND_REFUSED:
+      return "refused";
+    default:
+      return "unknown";
+  }
+}
+
+std::string FormatBytes(int64_t bytes) {
+  if (bytes < 1024) return absl::StrCat(bytes, " B");
+  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = -1;
+  while (value >= 1024 && unit < 3) {
+    value /= 1024;
+    ++unit;
+  }
+  return absl::StrFormat("%.1f %s", value, kUnits[unit]);
+}
+
+std::string FormatReceipt(const common::v1::SubmissionRecord& record) {
+  std::string out = "Submitted. Keep this receipt:\n";
+  const auto line = [&out](absl::string_view label, absl::string_view value) {
+    absl::StrAppend(&out, "  ", absl::StrFormat("%-11s", label), value, "\n");
+  };
+  line("submission", record.submission_id());
+  line("course", record.course_id());
+  line("item", record.item_id());
+  line("file", record.file_name());
+  line("size", absl::StrCat(record.size_bytes(), " bytes (",
+                            FormatBytes(record.size_bytes()), ")"));
+  line("sha256", record.sha256_hex());
+  line("started", absl::StrCat(FormatInstant(record, /*started=*/true),
+                               "  (the instant that counts)"));
+  line("completed", FormatInstant(record, /*started=*/false));
+  line("verdict", VerdictLabel(record.verdict()));
+  if (!record.verdict().reason().empty()) {
+    line("reason", record.verdict().reason());
+  }
+  return out;
+}
+
+std::string FormatStatusTable(
+    const google::protobuf::RepeatedPtrField<common::v1::SubmissionRecord>&
+        records) {
+  if (records.empty()) return "no submissions yet\n";
+  using Row = std::array<std::string, kColumns>;
+  std::vector<Row> rows;
+  rows.push_back({"ID", "ITEM", "VERDICT", "STARTED (UTC)", "SIZE", "SHA256"});
+  for (const common::v1::SubmissionRecord& record : records) {
+    rows.push_back({record.submission_id(), record.item_id(),
+                    VerdictLabel(record.verdict()),
+                    FormatInstant(record, /*started=*/true),
+                    FormatBytes(record.size_bytes()),
+                    record.sha256_hex().substr(0, kShortShaDigits)});
+  }
+  std::array<size_t, kColumns> widths{};
+  for (const Row& row : rows) {
+    for (int c = 0; c < kColumns; ++c) {
+      widths[c] = std::max(widths[c], row[c].size());
+    }
+  }
+  std::string out;
+  for (const Row& row : rows) {
+    std::string text;
+    for (int c = 0; c < kColumns; ++c) {
+      // Sizes are right-aligned so their units line up; the last column is
+      // not padded, so lines carry no trailing blanks.
+      if (c == 4) {
+        absl::StrAppend(&text, std::string(widths[c] - row[c].size(), ' '),
+                        row[c]);
+      } else if (c == kColumns - 1) {
+        absl::StrAppend(&text, row[c]);
+      } else {
+        absl::StrAppend(&text, row[c],
+                        std::string(widths[c] - row[c].size(), ' '));
+      }
+      if (c != kColumns - 1) absl::StrAppend(&text, "  ");
+    }
+    absl::StrAppend(&out, text, "\n");
+  }
+  return out;
+}
+
+}  // namespace handin::client

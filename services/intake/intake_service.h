@@ -1,0 +1,72 @@
+#ifndef HANDIN_SERVICES_INTAKE_INTAKE_SERVICE_H_
+#define HANDIN_SERVICES_INTAKE_INTAKE_SERVICE_H_
+
+#include <memory>
+
+#include "absl/time/clock.h"  // common/clock.h uses absl::Now without it.
+#include "common/clock.h"
+#include "common/executor.h"
+#include "grpcpp/support/server_callback.h"
+#include "handin/deadline/v1/deadline_service.grpc.pb.h"
+#include "handin/intake/v1/intake_service.grpc.pb.h"
+#include "handin/storage/v1/storage_service.grpc.pb.h"
+#include "services/intake/intake_options.h"
+
+namespace handin::intake {
+
+// The gRPC adapter of the intake service: the only door for uploads.
+//
+// Upload (see UploadReactor for the state machine) answers:
+//   UNAUTHENTICATED     the call carries no caller identity;
+//   FAILED_PRECONDITION a chunk or finish before the metadata, a second
+//                       metadata, or a REFUSED verdict (the verdict's reason
+//                       is the message; nothing is stored);
+//   INVALID_ARGUMENT    bad metadata (empty ids, a file name that is not a
+//                       base name, a size below 0 or above max_file_bytes, a
+//                       malformed SHA-256), a wrong chunk offset, a chunk
+//                       above max_chunk_bytes, more bytes than declared, or a
+//                       stream that ends without a finish message;
+//   NOT_FOUND           unknown course or item (deadline's message);
+//   DATA_LOSS           fewer bytes than declared, or bytes whose SHA-256
+//                       is not the declared one (storage's message);
+//   UNAVAILABLE         "deadline|storage service unreachable: ...";
+//   CANCELLED           the client cancelled; nothing is stored;
+//   INTERNAL            a deployment problem between the services.
+// On OK the response is the committed record, submission id included.
+//
+// ListMySubmissions answers the caller's own submissions in a course, oldest
+// first: UNAUTHENTICATED without identity, INVALID_ARGUMENT without a
+// course id, UNAVAILABLE when storage cannot be reached.
+//
+// Thread-safe. Outbound calls run on `executor` with the blocking stubs, so
+// gRPC's callback threads never wait on another service.
+class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
+ public:
+  // `clock` and `executor` are not owned and must outlive the service, which
+  // must outlive the server it is registered with.
+  IntakeServiceImpl(
+      IntakeOptions options,
+      std::unique_ptr<deadline::v1::DeadlineService::StubInterface> deadline,
+      std::unique_ptr<storage::v1::StorageService::StubInterface> storage,
+      const Clock& clock, Executor& executor);
+
+  grpc::ServerReadReactor<v1::UploadRequest>* Upload(
+      grpc::CallbackServerContext* context,
+      v1::UploadResponse* response) override;
+
+  grpc::ServerUnaryReactor* ListMySubmissions(
+      grpc::CallbackServerContext* context,
+      const v1::ListMySubmissionsRequest* request,
+      v1::ListMySubmissionsResponse* response) override;
+
+ private:
+  const IntakeOptions options_;
+  const std::unique_ptr<deadline::v1::DeadlineService::StubInterface> deadline_;
+  const std::unique_ptr<storage::v1::StorageService::StubInterface> storage_;
+  const Clock& clock_;
+  Executor& executor_;
+};
+
+}  // namespace handin::intake
+
+#endif  // HANDIN_SERVICES_INTAKE_INTAKE_SERVICE_H_

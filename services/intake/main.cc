@@ -1,0 +1,82 @@
+// handin-intake: serves IntakeService, calling the deadline and storage
+// services. Flags, wiring, nothing else.
+
+#include <cstdio>
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "absl/time/clock.h"  // common/clock.h uses absl::Now without it.
+#include "common/clock.h"
+#include "common/executor.h"
+#include "common/logging.h"
+#include "common/server_flags.h"
+#include "common/server_runner.h"
+#include "common/tls.h"
+#include "grpcpp/create_channel.h"
+#include "services/intake/intake_service.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, deadline_addr, "127.0.0.1:50052",
+          "host:port of the deadline service");
+ABSL_FLAG(std::string, storage_addr, "127.0.0.1:50053",
+          "host:port of the storage service");
+ABSL_FLAG(int, io_threads, 8,
+          "threads that make intake's blocking calls to deadline and storage "
+          "(each upload holds one only while a chunk is handed on)");
+ABSL_FLAG(int64_t, max_file_bytes, int64_t{512} << 20,
+          "largest file accepted, in bytes");
+
+int main(int argc, char** argv) {
+  handin::ParseServerFlags(
+      argc, argv,
+      "accepts student uploads, judges them with the deadline "
+      "service and stores them with the storage service.\n"
+      "Usage: handin-intake [--listen=127.0.0.1:50051] "
+      "[--deadline_addr=...] [--storage_addr=...] [--tls_cert=... "
+      "--tls_key=... --tls_ca=...]");
+  handin::InitLogging("intake");
+
+  const int io_threads = absl::GetFlag(FLAGS_io_threads);
+  const int64_t max_file_bytes = absl::GetFlag(FLAGS_max_file_bytes);
+  if (io_threads < 1 || max_file_bytes < 0) {
+    spdlog::critical(
+        "event=bad_flags msg=\"--io_threads must be at least 1 and "
+        "--max_file_bytes at least 0\"");
+    return 2;
+  }
+
+  auto credentials =
+      handin::MakeChannelCredentials(handin::PeerChannelOptionsFromFlags());
+  if (!credentials.ok()) {
+    spdlog::critical("event=bad_tls msg=\"{}\"",
+                     std::string(credentials.status().message()));
+    return 1;
+  }
+  auto deadline_channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_deadline_addr), *credentials);
+  auto storage_channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_storage_addr), *credentials);
+
+  handin::intake::IntakeOptions options;
+  options.max_file_bytes = max_file_bytes;
+  handin::SystemClock clock;
+  handin::Executor executor(io_threads);
+  handin::intake::IntakeServiceImpl service(
+      options, handin::deadline::v1::DeadlineService::NewStub(deadline_channel),
+      handin::storage::v1::StorageService::NewStub(storage_channel), clock,
+      executor);
+
+  spdlog::info(
+      "event=peers deadline={} storage={} io_threads={} "
+      "max_file_bytes={}",
+      absl::GetFlag(FLAGS_deadline_addr), absl::GetFlag(FLAGS_storage_addr),
+      io_threads, max_file_bytes);
+  absl::Status served = handin::ServeUntilSignalled(
+      "intake", handin::ServerOptionsFromFlags("127.0.0.1:50051"), {&service});
+  if (!served.ok()) {
+    spdlog::critical("event=cannot_serve msg=\"{}\"",
+                     std::string(served.message()));
+    return 1;
+  }
+  return 0;
+}

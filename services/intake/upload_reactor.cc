@@ -1,0 +1,251 @@
+#include "services/intake/upload_reactor.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/caller.h"
+#include "common/grpc_status.h"
+#include "common/proto_time.h"
+#include "spdlog/spdlog.h"
+
+namespace handin::intake {
+namespace {
+
+using common::v1::Verdict;
+using storage::v1::PutSubmissionRequest;
+
+// Transport deadlines are real elapsed time, not the domain clock (which a
+// test may have set to any instant).
+std::chrono::system_clock::time_point DeadlineAfter(absl::Duration timeout) {
+  return std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout);
+}
+
+absl::Status ClientCancelled() {
+  return absl::CancelledError(
+      "the client cancelled the upload; nothing was stored");
+}
+
+}  // namespace
+
+UploadReactor::UploadReactor(grpc::CallbackServerContext* context,
+                             v1::UploadResponse* response, UploadDeps deps)
+    : context_(context), response_(response), deps_(deps) {
+  absl::StatusOr<Caller> caller = CallerFromContext(*context_);
+  if (!caller.ok()) {
+    spdlog::warn("event=upload_rejected code=UNAUTHENTICATED peer={}",
+                 context_->peer());
+    Finish(ToGrpcStatus(caller.status()));
+    return;
+  }
+  principal_ = caller->user_id;
+  StartRead(&request_);
+}
+
+void UploadReactor::OnReadDone(bool ok) {
+  if (!ok) {
+    deps_.executor->Schedule([this] { HandleStreamEnd(); });
+    return;
+  }
+  // The instants are taken as the messages are read, before any queueing,
+  // so a rush at the server does not make anyone late.
+  const absl::Time now = deps_.clock->Now();
+  if (absl::Status order = CheckMessageOrder(phase_, request_); !order.ok()) {
+    deps_.executor->Schedule([this, order] { Fail(order); });
+    return;
+  }
+  switch (request_.kind_case()) {
+    case v1::UploadRequest::kMetadata:
+      started_at_ = now;
+      deps_.executor->Schedule([this] { HandleMetadata(); });
+      break;
+    case v1::UploadRequest::kChunk:
+      deps_.executor->Schedule([this] { HandleChunk(); });
+      break;
+    default:  // kFinish; CheckMessageOrder rejected KIND_NOT_SET.
+      completed_at_ = now;
+      deps_.executor->Schedule([this] { HandleFinish(); });
+      break;
+  }
+}
+
+void UploadReactor::OnCancel() {
+  absl::MutexLock lock(&mu_);
+  cancelled_ = true;
+  if (storage_started_) storage_context_->TryCancel();
+}
+
+void UploadReactor::OnDone() { delete this; }
+
+void UploadReactor::HandleMetadata() {
+  if (Cancelled()) return Fail(ClientCancelled());
+  metadata_ = std::move(*request_.mutable_metadata());
+  if (absl::Status valid =
+          ValidateMetadata(metadata_, deps_.options->max_file_bytes);
+      !valid.ok()) {
+    return Fail(valid);
+  }
+  absl::StatusOr<Verdict> verdict = Evaluate(std::nullopt);
+  if (!verdict.ok()) return Fail(verdict.status());
+  if (absl::Status allowed = VerdictAllowsUpload(*verdict); !allowed.ok()) {
+    return Fail(allowed);
+  }
+  chunks_.emplace(metadata_.size_bytes(), deps_.options->max_chunk_bytes);
+  if (absl::Status opened = OpenStorage(); !opened.ok()) return Fail(opened);
+  phase_ = UploadPhase::kReceivingChunks;
+  spdlog::info(
+      "event=upload_started course={} item={} principal={} size={} "
+      "started_at={}",
+      metadata_.course_id(), metadata_.item_id(), principal_,
+      metadata_.size_bytes(), FormatUtc(started_at_));
+  StartRead(&request_);
+}
+
+void UploadReactor::HandleChunk() {
+  if (Cancelled()) return Fail(ClientCancelled());
+  if (absl::Status accepted = chunks_->Accept(request_.chunk());
+      !accepted.ok()) {
+    return Fail(accepted);
+  }
+  PutSubmissionRequest forward;
+  // Moves the bytes rather than copying them: one buffer per upload.
+  *forward.mutable_chunk() = std::move(*request_.mutable_chunk());
+  if (absl::Status written = WriteToStorage(forward); !written.ok()) {
+    return Fail(written);
+  }
+  StartRead(&request_);
+}
+
+void UploadReactor::HandleFinish() {
+  if (Cancelled()) return Fail(ClientCancelled());
+  if (absl::Status complete = chunks_->CheckComplete(); !complete.ok()) {
+    return Fail(complete);
+  }
+  absl::StatusOr<Verdict> verdict = Evaluate(completed_at_);
+  if (!verdict.ok()) return Fail(verdict.status());
+  if (absl::Status allowed = VerdictAllowsUpload(*verdict); !allowed.ok()) {
+    return Fail(allowed);
+  }
+
+  PutSubmissionRequest commit;
+  common::v1::SubmissionRecord& record =
+      *commit.mutable_commit()->mutable_record();
+  record.set_course_id(metadata_.course_id());
+  record.set_item_id(metadata_.item_id());
+  record.set_principal(principal_);
+  record.set_file_name(metadata_.file_name());
+  record.set_size_bytes(metadata_.size_bytes());
+  record.set_sha256_hex(metadata_.sha256_hex());
+  *record.mutable_started_at() = ToProtoTimestamp(started_at_);
+  *record.mutable_completed_at() = ToProtoTimestamp(completed_at_);
+  *record.mutable_verdict() = *std::move(verdict);
+  record.set_idempotency_key(metadata_.idempotency_key());
+  if (absl::Status written = WriteToStorage(commit); !written.ok()) {
+    return Fail(written);
+  }
+  storage_writer_->WritesDone();
+  const grpc::Status committed = storage_writer_->Finish();
+  storage_writer_.reset();
+  if (!committed.ok()) {
+    return Fail(Cancelled() ? ClientCancelled()
+                            : PeerError("storage", FromGrpcStatus(committed)));
+  }
+  *response_->mutable_submission() = storage_response_.record();
+  spdlog::info(
+      "event=upload_committed course={} item={} principal={} "
+      "submission_id={} size={} verdict={}",
+      metadata_.course_id(), metadata_.item_id(), principal_,
+      storage_response_.record().submission_id(), metadata_.size_bytes(),
+      common::v1::VerdictKind_Name(
+          storage_response_.record().verdict().kind()));
+  Finish(grpc::Status::OK);
+}
+
+void UploadReactor::HandleStreamEnd() {
+  if (Cancelled() || context_->IsCancelled()) return Fail(ClientCancelled());
+  if (phase_ == UploadPhase::kAwaitingMetadata) {
+    return Fail(absl::InvalidArgumentError(
+        "the upload stream ended before its metadata; nothing was stored"));
+  }
+  return Fail(absl::InvalidArgumentError(
+      absl::StrCat("the upload stream ended without a finish message after ",
+                   chunks_->received(), " of ", metadata_.size_bytes(),
+                   " bytes; nothing was stored, submit again")));
+}
+
+absl::StatusOr<Verdict> UploadReactor::Evaluate(
+    std::optional<absl::Time> completed_at) {
+  deadline::v1::EvaluateRequest request;
+  request.set_course_id(metadata_.course_id());
+  request.set_principal(principal_);
+  request.set_item_id(metadata_.item_id());
+  *request.mutable_started_at() = ToProtoTimestamp(started_at_);
+  if (completed_at.has_value()) {
+    *request.mutable_completed_at() = ToProtoTimestamp(*completed_at);
+  }
+  grpc::ClientContext context;
+  context.set_deadline(DeadlineAfter(deps_.options->peer_call_timeout));
+  deadline::v1::EvaluateResponse response;
+  const grpc::Status status =
+      deps_.deadline->Evaluate(&context, request, &response);
+  if (!status.ok()) return PeerError("deadline", FromGrpcStatus(status));
+  return std::move(*response.mutable_verdict());
+}
+
+absl::Status UploadReactor::OpenStorage() {
+  grpc::ClientContext* context = nullptr;
+  {
+    absl::MutexLock lock(&mu_);
+    if (cancelled_) return ClientCancelled();
+    storage_context_ = std::make_unique<grpc::ClientContext>();
+    context = storage_context_.get();
+  }
+  storage_writer_ = deps_.storage->PutSubmission(context, &storage_response_);
+  {
+    // From here on OnCancel cancels the storage call itself; a cancel that
+    // came while it was being started is caught here.
+    absl::MutexLock lock(&mu_);
+    storage_started_ = true;
+    if (cancelled_) return ClientCancelled();
+  }
+  PutSubmissionRequest header;
+  header.mutable_header()->set_course_id(metadata_.course_id());
+  return WriteToStorage(header);
+}
+
+absl::Status UploadReactor::WriteToStorage(
+    const PutSubmissionRequest& request) {
+  if (storage_writer_->Write(request)) return absl::OkStatus();
+  // The stream broke; its status says why.
+  const grpc::Status status = storage_writer_->Finish();
+  storage_writer_.reset();
+  if (Cancelled()) return ClientCancelled();
+  if (status.ok()) {
+    return absl::InternalError(
+        "storage service closed the upload stream before the commit");
+  }
+  return PeerError("storage", FromGrpcStatus(status));
+}
+
+bool UploadReactor::Cancelled() {
+  absl::MutexLock lock(&mu_);
+  return cancelled_;
+}
+
+void UploadReactor::Fail(const absl::Status& status) {
+  if (storage_writer_ != nullptr) {
+    {
+      absl::MutexLock lock(&mu_);
+      storage_context_->TryCancel();
+    }
+    storage_writer_->Finish();  // CANCELLED; nothing was committed.
+    storage_writer_.reset();
+  }
+  spdlog::warn(
+      "event=upload_failed course={} item={} principal={} code={} msg=\"{}\"",
+      metadata_.course_id(), metadata_.item_id(), principal_,
+      absl::StatusCodeToString(status.code()), std::string(status.message()));
+  Finish(ToGrpcStatus(status));
+}
+
+}  // namespace handin::intake

@@ -1,0 +1,119 @@
+#ifndef HANDIN_SERVICES_INTAKE_UPLOAD_REACTOR_H_
+#define HANDIN_SERVICES_INTAKE_UPLOAD_REACTOR_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"  // common/clock.h uses absl::Now without it.
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/executor.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/server_callback.h"
+#include "grpcpp/support/sync_stream.h"
+#include "handin/deadline/v1/deadline_service.grpc.pb.h"
+#include "handin/intake/v1/intake_service.grpc.pb.h"
+#include "handin/storage/v1/storage_service.grpc.pb.h"
+#include "services/intake/intake_options.h"
+#include "services/intake/upload_rules.h"
+
+namespace handin::intake {
+
+// What an upload uses that belongs to the service. Not owned; everything
+// must outlive every reactor (the service outlives its server).
+struct UploadDeps {
+  const IntakeOptions* options = nullptr;
+  deadline::v1::DeadlineService::StubInterface* deadline = nullptr;
+  storage::v1::StorageService::StubInterface* storage = nullptr;
+  const Clock* clock = nullptr;
+  Executor* executor = nullptr;
+};
+
+// The server side of one IntakeService.Upload stream.
+//
+// The reactor checks the caller and each message as it arrives, stamping
+// started_at when the metadata is read and completed_at when the finish is
+// read. Everything that may block (the deadline pre-check and final verdict,
+// every write to the storage PutSubmission stream, the commit) runs on the
+// executor, one task at a time; the next message is read only once the
+// previous one has been handed on to storage, so a slow storage slows the
+// student's upload instead of filling intake's memory.
+//
+// The response is the record storage committed (the receipt). Any failure,
+// including the client breaking or cancelling the stream, cancels the storage
+// stream before it is committed, so nothing partial is stored.
+//
+// Lifetime: gRPC owns the reactor from creation until OnDone, which deletes
+// it. Finish is called exactly once, as the last act of a task (or of the
+// constructor); StartRead is likewise the last act of a task, so no task
+// touches the reactor after it may have been deleted.
+class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
+ public:
+  // Starts the upload: finishes at once with UNAUTHENTICATED if the call has
+  // no caller identity, otherwise reads the first message. `context` and
+  // `response` are gRPC's and stay valid until OnDone.
+  UploadReactor(grpc::CallbackServerContext* context,
+                v1::UploadResponse* response, UploadDeps deps);
+
+  void OnReadDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+ private:
+  using StorageWriter =
+      grpc::ClientWriterInterface<storage::v1::PutSubmissionRequest>;
+
+  // Executor tasks. Each ends with exactly one of StartRead or Finish (via
+  // Fail/Succeed) and touches nothing after it.
+  void HandleMetadata();
+  void HandleChunk();
+  void HandleFinish();
+  void HandleStreamEnd();
+
+  // Asks deadline for the verdict on this upload; `completed_at` unset for
+  // the pre-check. Errors are already mapped for the student.
+  absl::StatusOr<common::v1::Verdict> Evaluate(
+      std::optional<absl::Time> completed_at);
+  // Opens the storage stream and sends its header.
+  absl::Status OpenStorage();
+  // Sends `request` on the storage stream; on a broken stream, returns the
+  // storage's status (mapped).
+  absl::Status WriteToStorage(const storage::v1::PutSubmissionRequest& request);
+  // Returns true if the client has cancelled the upload.
+  bool Cancelled();
+
+  // Cancels the storage stream (if open) so nothing is committed, then
+  // finishes the RPC with `status`. The last act of a task.
+  void Fail(const absl::Status& status);
+
+  grpc::CallbackServerContext* const context_;
+  v1::UploadResponse* const response_;
+  const UploadDeps deps_;
+
+  // Touched by one task or callback at a time (reads and tasks alternate).
+  v1::UploadRequest request_;
+  std::string principal_;
+  UploadPhase phase_ = UploadPhase::kAwaitingMetadata;
+  v1::UploadMetadata metadata_;
+  std::optional<ChunkSequence> chunks_;
+  absl::Time started_at_;
+  absl::Time completed_at_;
+  storage::v1::PutSubmissionResponse storage_response_;
+  std::unique_ptr<StorageWriter> storage_writer_;
+
+  // Shared with OnCancel, which may run while a task is writing to storage.
+  absl::Mutex mu_;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  // Set once the storage call has started, so OnCancel may cancel it.
+  std::unique_ptr<grpc::ClientContext> storage_context_ ABSL_GUARDED_BY(mu_);
+  bool storage_started_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace handin::intake
+
+#endif  // HANDIN_SERVICES_INTAKE_UPLOAD_REACTOR_H_

@@ -1,0 +1,94 @@
+#ifndef HANDIN_SERVICES_INTAKE_UPLOAD_RULES_H_
+#define HANDIN_SERVICES_INTAKE_UPLOAD_RULES_H_
+
+// The pure rules of an upload: what a metadata message must say, in which
+// order messages may come, how chunks must line up, and how the answers of
+// the services intake calls become the status a student sees. No gRPC, no
+// I/O, no clock: everything here is decided from its arguments.
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "handin/common/v1/common.pb.h"
+#include "handin/intake/v1/intake_service.pb.h"
+
+namespace handin::intake {
+
+// Where an upload stream stands.
+enum class UploadPhase {
+  // Nothing accepted yet; the next message must be the metadata.
+  kAwaitingMetadata,
+  // Metadata accepted; chunks and then a finish may follow.
+  kReceivingChunks,
+};
+
+// Returns OK if `request` may arrive in `phase`: metadata only first, chunks
+// and the finish only after it. FailedPrecondition for a chunk or a finish
+// before the metadata ("chunk before metadata") or a second metadata;
+// InvalidArgument for a message with no kind set.
+absl::Status CheckMessageOrder(UploadPhase phase,
+                               const v1::UploadRequest& request);
+
+// Returns OK if `metadata` can open an upload: course and item ids set, a
+// file name that is a plain base name (no '/', not "." or "..", no NUL),
+// 0 <= size_bytes <= max_file_bytes, and sha256_hex 64 lower-case hex
+// digits. Otherwise InvalidArgument naming the field and what to do.
+absl::Status ValidateMetadata(const v1::UploadMetadata& metadata,
+                              int64_t max_file_bytes);
+
+// Follows the chunks of one upload: each must start where the previous one
+// ended, be at most `max_chunk_bytes` long, and keep the total within the
+// declared size. Not thread-safe.
+class ChunkSequence {
+ public:
+  ChunkSequence(int64_t declared_size, int64_t max_chunk_bytes);
+
+  // Accepts the next chunk. InvalidArgument (with the expected and the
+  // received offset, or the sizes involved) if its offset is not the number
+  // of bytes accepted so far, if it is longer than the chunk limit, or if it
+  // would take the total past the declared size. A rejected chunk changes
+  // nothing.
+  absl::Status Accept(const common::v1::Chunk& chunk);
+
+  // OK when exactly the declared number of bytes has been accepted;
+  // DataLoss saying how many arrived otherwise.
+  absl::Status CheckComplete() const;
+
+  // Bytes accepted so far.
+  int64_t received() const { return received_; }
+
+ private:
+  int64_t declared_size_;
+  int64_t max_chunk_bytes_;
+  int64_t received_ = 0;
+};
+
+// Returns OK if `verdict` lets the upload be stored (on time, or late
+// whether counted or not: verdicts decide what counts, never what is kept).
+// FailedPrecondition carrying the verdict's reason for REFUSED; Internal for
+// a verdict with no kind, which the deadline service never sends.
+absl::Status VerdictAllowsUpload(const common::v1::Verdict& verdict);
+
+// Turns the failure of a call to another handin service (`service` is
+// "deadline" or "storage") into the status intake answers with:
+//   UNAVAILABLE, DEADLINE_EXCEEDED  -> UNAVAILABLE "<service> service
+//                                      unreachable: ..." (retry later);
+//   NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, DATA_LOSS,
+//   RESOURCE_EXHAUSTED, ALREADY_EXISTS, OUT_OF_RANGE, ABORTED, CANCELLED
+//                                   -> passed through unchanged (they are
+//                                      about the student's request);
+//   UNAUTHENTICATED, PERMISSION_DENIED, UNIMPLEMENTED, and anything else
+//                                   -> INTERNAL "<service> service ...":
+//                                      a deployment problem, not the
+//                                      student's.
+// OK stays OK.
+absl::Status PeerError(absl::string_view service, const absl::Status& status);
+
+// Formats a byte count for people: "17 bytes", "1.5 KiB", "512 MiB".
+std::string HumanBytes(int64_t bytes);
+
+}  // namespace handin::intake
+
+#endif  // HANDIN_SERVICES_INTAKE_UPLOAD_RULES_H_
