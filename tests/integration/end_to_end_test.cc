@@ -1,0 +1,220 @@
+// The walking skeleton's promise, across real processes over loopback: a
+// student submits with the real client, gets a receipt, sees it in status,
+// and staff read back through grading exactly the bytes the receipt names.
+#include <signal.h>
+
+#include <fstream>
+#include <random>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "common/sha256.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "handin/grading/v1/grading_service.grpc.pb.h"
+#include "tests/integration/cluster.h"
+
+namespace handin::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kCourse[] = "eecs598-w24";
+constexpr char kStudent[] = "ari";
+
+// Writes `size` pseudo-random bytes to `path` and returns them.
+std::string WriteRandomFile(const std::string& path, size_t size,
+                            unsigned seed) {
+  std::mt19937 random(seed);
+  std::string bytes(size, '\0');
+  for (char& c : bytes) c = static_cast<char>(random());
+  std::ofstream(path, std::ios::binary) << bytes;
+  return bytes;
+}
+
+int LineCount(const std::string& text) {
+  std::vector<absl::string_view> lines =
+      absl::StrSplit(text, '\n', absl::SkipEmpty());
+  return static_cast<int>(lines.size());
+}
+
+class EndToEndTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    cluster_ = new Cluster();
+    start_status_ = new absl::Status(cluster_->Start());
+  }
+  static void TearDownTestSuite() {
+    delete cluster_;
+    delete start_status_;
+  }
+  void SetUp() override { ASSERT_TRUE(start_status_->ok()) << *start_status_; }
+
+  // Runs the real student client as `user` against the cluster's intake.
+  CommandResult Handin(const std::vector<std::string>& args,
+                       const std::string& user = kStudent,
+                       const std::string& server = "") {
+    std::vector<std::string> argv = {Cluster::Binary("handin")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(
+        argv, {"HANDIN_SERVER=" +
+                   (server.empty() ? cluster_->TlsAddress("intake") : server),
+               "HANDIN_CA=" + cluster_->CaFile(), "HANDIN_USER=" + user,
+               std::string("HANDIN_COURSE=") + kCourse});
+  }
+
+  static Cluster* cluster_;
+  static absl::Status* start_status_;
+  TempDir dir_;
+};
+
+Cluster* EndToEndTest::cluster_ = nullptr;
+absl::Status* EndToEndTest::start_status_ = nullptr;
+
+TEST_F(EndToEndTest, SubmittedBytesReadBackThroughGradingHashToTheReceipt) {
+  const std::string file = dir_.File("report.pdf");
+  const std::string bytes = WriteRandomFile(file, 3 * 1024 * 1024 + 17, 1);
+  const std::string sha = Sha256::Of(bytes);
+
+  CommandResult submit = Handin({"submit", "--item", "project-report", file});
+  ASSERT_EQ(submit.exit_code, 0) << submit.err;
+  EXPECT_THAT(submit.out, HasSubstr(sha)) << "the receipt names the SHA-256";
+  EXPECT_THAT(submit.out, HasSubstr(std::to_string(bytes.size())));
+
+  auto grading = handin::grading::v1::GradingService::NewStub(
+      cluster_->Channel("grading"));
+  handin::grading::v1::ListSubmissionsRequest list;
+  list.set_course_id(kCourse);
+  list.set_item_id("project-report");
+  handin::grading::v1::ListSubmissionsResponse listed;
+  grpc::ClientContext list_context;
+  ASSERT_TRUE(grading->ListSubmissions(&list_context, list, &listed).ok());
+  const handin::common::v1::SubmissionRecord* record = nullptr;
+  for (const auto& submission : listed.submissions()) {
+    if (submission.sha256_hex() == sha) record = &submission;
+  }
+  ASSERT_NE(record, nullptr) << "grading lists the submission";
+  EXPECT_EQ(record->principal(), kStudent);
+  EXPECT_THAT(submit.out, HasSubstr(record->submission_id()));
+  EXPECT_LE(record->started_at().seconds(), record->completed_at().seconds());
+
+  handin::grading::v1::DownloadSubmissionRequest download;
+  download.set_course_id(kCourse);
+  download.set_submission_id(record->submission_id());
+  grpc::ClientContext download_context;
+  auto reader = grading->DownloadSubmission(&download_context, download);
+  handin::grading::v1::DownloadSubmissionResponse message;
+  Sha256 hasher;
+  int64_t received = 0;
+  bool saw_record = false;
+  while (reader->Read(&message)) {
+    if (message.has_record()) {
+      saw_record = true;
+      EXPECT_EQ(message.record().submission_id(), record->submission_id());
+    } else {
+      EXPECT_EQ(message.chunk().offset(), received);
+      received += static_cast<int64_t>(message.chunk().data().size());
+      hasher.Update(message.chunk().data());
+    }
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_TRUE(saw_record);
+  EXPECT_EQ(received, static_cast<int64_t>(bytes.size()));
+  EXPECT_EQ(hasher.HexDigest(), sha);
+}
+
+TEST_F(EndToEndTest, StatusListsOnlyTheCallersOwnSubmissions) {
+  const std::string file = dir_.File("mine.pdf");
+  const std::string sha = Sha256::Of(WriteRandomFile(file, 4096, 2));
+  ASSERT_EQ(Handin({"submit", "--item", "project-report", file}).exit_code, 0);
+
+  CommandResult mine = Handin({"status"});
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  EXPECT_THAT(mine.out, HasSubstr("project-report"));
+  EXPECT_THAT(mine.out, HasSubstr(sha.substr(0, 12)));
+
+  CommandResult someone_else = Handin({"status"}, "jack");
+  ASSERT_EQ(someone_else.exit_code, 0) << someone_else.err;
+  EXPECT_THAT(someone_else.out, Not(HasSubstr(sha.substr(0, 12))));
+}
+
+TEST_F(EndToEndTest, UnknownItemIsAOneLineErrorNamingTheItem) {
+  const std::string file = dir_.File("x.pdf");
+  WriteRandomFile(file, 100, 3);
+  CommandResult result = Handin({"submit", "--item", "no-such-item", file});
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_THAT(result.err, HasSubstr("no-such-item"));
+  EXPECT_EQ(LineCount(result.err), 1) << result.err;
+}
+
+TEST_F(EndToEndTest, MissingFileIsAOneLineErrorNamingTheFile) {
+  const std::string file = dir_.File("does-not-exist.pdf");
+  CommandResult result = Handin({"submit", "--item", "project-report", file});
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_THAT(result.err, HasSubstr("does-not-exist.pdf"));
+  EXPECT_EQ(LineCount(result.err), 1) << result.err;
+}
+
+TEST_F(EndToEndTest, ServerNotRunningIsAOneLineErrorSayingSo) {
+  const std::string file = dir_.File("y.pdf");
+  WriteRandomFile(file, 100, 4);
+  // Port 1 on loopback: nothing of ours listens there.
+  CommandResult result = Handin({"submit", "--item", "project-report", file},
+                                kStudent, "localhost:1");
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_THAT(result.err, HasSubstr("localhost:1"));
+  EXPECT_EQ(LineCount(result.err), 1) << result.err;
+}
+
+TEST_F(EndToEndTest, GrpcCliListsEveryServiceThroughReflection) {
+  const std::string grpc_cli = BinaryDir() + "/tools/grpc_cli/grpc_cli";
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"intake", "handin.intake.v1.IntakeService"},
+      {"grading", "handin.grading.v1.GradingService"}};
+  for (const auto& [service, name] : expected) {
+    CommandResult ls =
+        RunCommand({grpc_cli, "ls", cluster_->TlsAddress(service),
+                    "--channel_creds_type=ssl"},
+                   {"GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=" + cluster_->CaFile()});
+    ASSERT_EQ(ls.exit_code, 0) << ls.err;
+    EXPECT_THAT(ls.out, HasSubstr(name));
+    EXPECT_THAT(ls.out, HasSubstr("grpc.health.v1.Health"));
+    EXPECT_THAT(ls.out, HasSubstr("grpc.reflection.v1alpha.ServerReflection"));
+  }
+}
+
+TEST_F(EndToEndTest, GrpcCliChecksHealthThroughReflection) {
+  const std::string grpc_cli = BinaryDir() + "/tools/grpc_cli/grpc_cli";
+  CommandResult check =
+      RunCommand({grpc_cli, "call", cluster_->TlsAddress("grading"),
+                  "grpc.health.v1.Health.Check",
+                  "service: \"handin.grading.v1.GradingService\"",
+                  "--channel_creds_type=ssl"},
+                 {"GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=" + cluster_->CaFile()});
+  ASSERT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_THAT(check.out, HasSubstr("SERVING"));
+}
+
+TEST_F(EndToEndTest, MutualTlsServicesRefuseClientsWithoutACertificate) {
+  CommandResult health =
+      RunCommand({Cluster::Binary("handin-health"),
+                  "--addr=" + cluster_->TlsAddress("storage"),
+                  "--ca=" + cluster_->CaFile()});
+  EXPECT_EQ(health.exit_code, 2) << health.out;
+}
+
+TEST(ClusterShutdown, EveryServerExitsCleanlyOnSigterm) {
+  Cluster cluster;
+  absl::Status started = cluster.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  for (const char* service : {"grading", "intake", "deadline", "storage"}) {
+    absl::StatusOr<int> code = cluster.Stop(service);
+    ASSERT_TRUE(code.ok()) << service << ": " << code.status();
+    EXPECT_EQ(*code, 0) << service << " exit code; log:\n"
+                        << cluster.LogTail(service);
+  }
+}
+
+}  // namespace
+}  // namespace handin::testing
