@@ -45,10 +45,16 @@ grpc::Status CheckHealth(const std::string& address,
   return result;
 }
 
-TEST(StartServer, ReportsServingForTheServerAndEachNamedService) {
+// Plaintext on an ephemeral loopback port: what most of these tests need.
+ServerOptions LoopbackOptions() {
   ServerOptions options;
   options.listen_address = "127.0.0.1:0";
   options.tls.insecure = true;
+  return options;
+}
+
+TEST(StartServer, ReportsServingForTheServerAndEachNamedService) {
+  ServerOptions options = LoopbackOptions();
   options.service_names = {"handin.example.v1.Example"};
   auto running = StartServer(options, {});
   ASSERT_TRUE(running.ok()) << running.status();
@@ -65,10 +71,8 @@ TEST(StartServer, ReportsServingForTheServerAndEachNamedService) {
 
 TEST(StartServer, WritesTheBoundPortToThePortFile) {
   TempDir dir;
-  ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
+  ServerOptions options = LoopbackOptions();
   options.port_file = dir.File("port");
-  options.tls.insecure = true;
   auto running = StartServer(options, {});
   ASSERT_TRUE(running.ok()) << running.status();
   EXPECT_EQ(ReadFileToString(dir.File("port")).value_or(""),
@@ -77,9 +81,7 @@ TEST(StartServer, WritesTheBoundPortToThePortFile) {
 }
 
 TEST(StartServer, RefusesAnAddressAlreadyInUse) {
-  ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.tls.insecure = true;
+  ServerOptions options = LoopbackOptions();
   auto first = StartServer(options, {});
   ASSERT_TRUE(first.ok());
   options.listen_address = "127.0.0.1:" + std::to_string(first->port);
@@ -176,9 +178,7 @@ TEST_F(TlsTest, MutualTlsRefusesAClientWithoutACertificate) {
 }
 
 TEST(StopServer, ReportsNotServingOnceStopping) {
-  ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.tls.insecure = true;
+  ServerOptions options = LoopbackOptions();
   auto running = StartServer(options, {});
   ASSERT_TRUE(running.ok());
   running->server->GetHealthCheckService()->SetServingStatus(false);
