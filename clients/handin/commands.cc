@@ -1,89 +1,114 @@
 #include "clients/handin/commands.h"
 
-#include <chrono>
+#include <istream>
 #include <optional>
+#include <string>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "clients/handin/errors.h"
 #include "clients/handin/file_upload.h"
 #include "clients/handin/progress.h"
 #include "clients/handin/receipt.h"
-#include "common/caller.h"
-#include "common/tls.h"
-#include "grpcpp/create_channel.h"
 
 namespace handin::client {
 namespace {
 
-int LocalFailure(Console& console, absl::string_view message) {
-  console.err << "handin: " << message << "\n";
-  return kExitLocalError;
+using ::handin::common::v1::Verdict;
+
+// What the student decided about a submission the check warned about.
+enum class Decision { kSubmit, kStop };
+
+// Describes what a late verdict means for the warning line.
+std::string LateConsequence(const Verdict& verdict) {
+  switch (verdict.kind()) {
+    case common::v1::VERDICT_KIND_LATE_COUNTED:
+      if (verdict.penalty_percent() > 0) {
+        return absl::StrFormat("late and counted with a %g%% penalty",
+                               verdict.penalty_percent());
+      }
+      return "late and counted";
+    case common::v1::VERDICT_KIND_LATE_NOT_COUNTED:
+      return "late and NOT counted";
+    default:
+      return absl::StrCat("judged \"", VerdictLabel(verdict), "\"");
+  }
 }
 
-int ServerFailure(Console& console, const grpc::Status& status,
-                  const GlobalOptions& options) {
-  console.err << "handin: " << DescribeRpcError(status, options.server) << "\n";
-  return kExitServerError;
-}
+// Asks intake what an upload started now would get and, unless it is on
+// time, warns and asks. Returns the exit code when the upload must not go
+// ahead, nullopt when it may.
+std::optional<int> CheckBeforeUpload(
+    intake::v1::IntakeService::StubInterface& stub,
+    const GlobalOptions& options, const SubmitOptions& submit,
+    Console& console) {
+  intake::v1::CheckSubmissionRequest request;
+  request.set_course_id(options.course);
+  request.set_item_id(submit.item_id);
+  deadline::v1::WhatIfResponse response;
+  const grpc::Status status = CallIntake(
+      stub, &intake::v1::IntakeService::StubInterface::CheckSubmission, options,
+      request, &response);
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+    console.err << "handin: intake at " << options.server
+                << " cannot check deadlines (is it older than this handin? "
+                   "check --server); nothing was uploaded\n";
+    return kExitServerError;
+  }
+  if (!status.ok()) return ServerFailure(console, status, options);
 
-// Returns OK if the options name a usable user and course.
-absl::Status CheckIdentity(const GlobalOptions& options) {
-  if (options.user.empty()) {
-    return absl::InvalidArgumentError(
-        "no user id; pass --user UNIQNAME or set HANDIN_USER");
+  const Verdict& verdict = response.verdict();
+  if (verdict.kind() == common::v1::VERDICT_KIND_ON_TIME) return std::nullopt;
+  if (verdict.kind() == common::v1::VERDICT_KIND_REFUSED) {
+    console.err << "handin: intake would refuse this submission: "
+                << verdict.reason() << "; nothing was uploaded\n";
+    return kExitServerError;
   }
-  if (!IsValidUserId(options.user)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", options.user,
-        "\" is not a valid user id (lower-case letters, digits, '.', '_' or "
-        "'-', at most 64)"));
+  console.err << "handin: warning: this submission would be "
+              << LateConsequence(verdict) << ": " << verdict.reason() << "\n";
+  if (submit.assume_yes) return std::nullopt;
+  if (!console.interactive || console.in == nullptr) {
+    return LocalFailure(console,
+                        "not submitting without confirmation; pass --yes to "
+                        "submit anyway");
   }
-  if (options.course.empty()) {
-    return absl::InvalidArgumentError(
-        "no course; pass --course or set HANDIN_COURSE");
-  }
-  return absl::OkStatus();
+  console.err << "Submit anyway? [y/N] " << std::flush;
+  std::string answer;
+  std::getline(*console.in, answer);
+  answer = absl::AsciiStrToLower(absl::StripAsciiWhitespace(answer));
+  if (answer == "y" || answer == "yes") return std::nullopt;
+  return LocalFailure(console, "not submitted; nothing was uploaded");
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<intake::v1::IntakeService::StubInterface>>
-MakeIntakeStub(const GlobalOptions& options) {
-  ChannelTlsOptions tls;
-  tls.ca_file = options.ca_file;
-  tls.insecure = options.insecure;
-  auto credentials = MakeChannelCredentials(tls);
-  if (!credentials.ok()) return credentials.status();
-  return std::unique_ptr<intake::v1::IntakeService::StubInterface>(
-      intake::v1::IntakeService::NewStub(
-          grpc::CreateChannel(options.server, *credentials)));
-}
-
-int RunSubmit(const GlobalOptions& options, const std::string& item_id,
-              const std::string& file_path, const Clock& clock,
-              Console console) {
+int RunSubmit(const GlobalOptions& options, const SubmitOptions& submit,
+              const Clock& clock, Console console) {
   if (absl::Status identity = CheckIdentity(options); !identity.ok()) {
     return LocalFailure(console, identity.message());
   }
-  if (item_id.empty()) {
+  if (submit.item_id.empty()) {
     return LocalFailure(console, "no item; pass --item, e.g. project-report");
   }
-  absl::StatusOr<LocalFile> file = InspectFile(file_path);
+  absl::StatusOr<LocalFile> file = InspectFile(submit.file_path);
   if (!file.ok()) return LocalFailure(console, file.status().message());
   absl::StatusOr<std::string> key = NewIdempotencyKey();
   if (!key.ok()) return LocalFailure(console, key.status().message());
   auto stub = MakeIntakeStub(options);
   if (!stub.ok()) return LocalFailure(console, stub.status().message());
+  if (std::optional<int> stop =
+          CheckBeforeUpload(**stub, options, submit, console);
+      stop.has_value()) {
+    return *stop;
+  }
 
   grpc::ClientContext context;
-  AttachCaller(context, options.user);
-  // Fail at once if intake cannot be reached rather than waiting for it.
-  context.set_wait_for_ready(false);
-
+  PrepareContext(context, options);
   std::optional<ProgressBar> bar;
   if (console.progress) bar.emplace(console.err, file->size_bytes, clock);
-  UploadTarget target{options.course, item_id, *std::move(key)};
+  UploadTarget target{options.course, submit.item_id, *std::move(key)};
   UploadOutcome outcome =
       UploadFile(**stub, context, *file, target, [&bar](int64_t sent) {
         if (bar.has_value()) bar->Update(sent);
@@ -104,22 +129,14 @@ int RunSubmit(const GlobalOptions& options, const std::string& item_id,
 }
 
 int RunStatus(const GlobalOptions& options, Console console) {
-  if (absl::Status identity = CheckIdentity(options); !identity.ok()) {
-    return LocalFailure(console, identity.message());
-  }
-  auto stub = MakeIntakeStub(options);
+  auto stub = OpenIntake(options);
   if (!stub.ok()) return LocalFailure(console, stub.status().message());
-
-  grpc::ClientContext context;
-  AttachCaller(context, options.user);
-  context.set_wait_for_ready(false);
-  context.set_deadline(std::chrono::system_clock::now() +
-                       absl::ToChronoMilliseconds(kStatusTimeout));
   intake::v1::ListMySubmissionsRequest request;
   request.set_course_id(options.course);
   intake::v1::ListMySubmissionsResponse response;
-  const grpc::Status status =
-      (*stub)->ListMySubmissions(&context, request, &response);
+  const grpc::Status status = CallIntake(
+      **stub, &intake::v1::IntakeService::StubInterface::ListMySubmissions,
+      options, request, &response);
   if (!status.ok()) return ServerFailure(console, status, options);
   console.out << FormatStatusTable(response.submissions());
   return kExitOk;

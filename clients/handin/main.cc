@@ -8,6 +8,7 @@
 
 #include "CLI/CLI.hpp"
 #include "clients/handin/commands.h"
+#include "clients/handin/deadlines.h"
 #include "clients/handin/errors.h"
 #include "grpc/support/log.h"
 
@@ -34,15 +35,35 @@ int main(int argc, char** argv) {
       ->envname("HANDIN_COURSE")
       ->capture_default_str();
 
-  std::string item;
-  std::string file;
+  handin::client::SubmitOptions submit_options;
   CLI::App* submit = app.add_subcommand(
-      "submit", "upload FILE for an item and print the receipt");
-  submit->add_option("--item", item, "item id, e.g. project-report")
+      "submit",
+      "upload FILE for an item and print the receipt; warns and asks first "
+      "if it would be late");
+  submit
+      ->add_option("--item", submit_options.item_id,
+                   "item id, e.g. project-report")
       ->required();
-  submit->add_option("FILE", file, "the file to submit")->required();
+  submit->add_flag("-y,--yes", submit_options.assume_yes,
+                   "submit even if it would be late, without asking (needed "
+                   "when stdin is not a terminal)");
+  submit->add_option("FILE", submit_options.file_path, "the file to submit")
+      ->required();
   CLI::App* status =
       app.add_subcommand("status", "list your submissions in the course");
+  handin::client::DeadlinesOptions deadlines_options;
+  CLI::App* deadlines = app.add_subcommand(
+      "deadlines",
+      "list what you owe: upcoming items, or every item with --all");
+  CLI::Option* all = deadlines->add_flag(
+      "--all", deadlines_options.all, "list every item you owe, past ones too");
+  deadlines
+      ->add_option("--ics", deadlines_options.ics_file,
+                   "write your deadlines as an iCalendar file to FILE "
+                   "(default: the name the server suggests) instead")
+      ->expected(0, 1)
+      ->type_name("[FILE]")
+      ->excludes(all);
 
   try {
     app.parse(argc, argv);
@@ -60,10 +81,16 @@ int main(int argc, char** argv) {
   gpr_set_log_function([](gpr_log_func_args*) {});
   handin::SystemClock clock;
   handin::client::Console console{std::cout, std::cerr,
-                                  /*progress=*/isatty(STDERR_FILENO) == 1};
+                                  /*progress=*/isatty(STDERR_FILENO) == 1,
+                                  /*in=*/&std::cin,
+                                  /*interactive=*/isatty(STDIN_FILENO) == 1};
   if (submit->parsed()) {
-    return handin::client::RunSubmit(options, item, file, clock, console);
+    return handin::client::RunSubmit(options, submit_options, clock, console);
   }
   if (status->parsed()) return handin::client::RunStatus(options, console);
+  if (deadlines->parsed()) {
+    deadlines_options.ics = deadlines->count("--ics") > 0;
+    return handin::client::RunDeadlines(options, deadlines_options, console);
+  }
   return handin::client::kExitLocalError;
 }

@@ -1,18 +1,16 @@
 #include "clients/handin/receipt.h"
 
-#include <algorithm>
-#include <array>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "clients/handin/table.h"
 #include "common/proto_time.h"
 
 namespace handin::client {
 namespace {
 
 constexpr size_t kShortShaDigits = 12;
-constexpr int kColumns = 6;
 
 std::string FormatInstant(const common::v1::SubmissionRecord& record,
                           bool started) {
@@ -80,8 +78,7 @@ std::string FormatStatusTable(
     const google::protobuf::RepeatedPtrField<common::v1::SubmissionRecord>&
         records) {
   if (records.empty()) return "no submissions yet\n";
-  using Row = std::array<std::string, kColumns>;
-  std::vector<Row> rows;
+  std::vector<TableRow> rows;
   rows.push_back({"ID", "ITEM", "VERDICT", "STARTED (UTC)", "SIZE", "SHA256"});
   for (const common::v1::SubmissionRecord& record : records) {
     rows.push_back({record.submission_id(), record.item_id(),
@@ -90,32 +87,8 @@ std::string FormatStatusTable(
                     FormatBytes(record.size_bytes()),
                     record.sha256_hex().substr(0, kShortShaDigits)});
   }
-  std::array<size_t, kColumns> widths{};
-  for (const Row& row : rows) {
-    for (int c = 0; c < kColumns; ++c) {
-      widths[c] = std::max(widths[c], row[c].size());
-    }
-  }
-  std::string out;
-  for (const Row& row : rows) {
-    std::string text;
-    for (int c = 0; c < kColumns; ++c) {
-      // Sizes are right-aligned so their units line up; the last column is
-      // not padded, so lines carry no trailing blanks.
-      if (c == 4) {
-        absl::StrAppend(&text, std::string(widths[c] - row[c].size(), ' '),
-                        row[c]);
-      } else if (c == kColumns - 1) {
-        absl::StrAppend(&text, row[c]);
-      } else {
-        absl::StrAppend(&text, row[c],
-                        std::string(widths[c] - row[c].size(), ' '));
-      }
-      if (c != kColumns - 1) absl::StrAppend(&text, "  ");
-    }
-    absl::StrAppend(&out, text, "\n");
-  }
-  return out;
+  // Sizes are right-aligned so their units line up.
+  return AlignColumns(rows, /*right_aligned=*/{4});
 }
 
 }  // namespace handin::client

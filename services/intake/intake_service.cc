@@ -1,8 +1,11 @@
 #include "services/intake/intake_service.h"
 
 #include <chrono>
+#include <initializer_list>
+#include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "common/caller.h"
 #include "common/grpc_status.h"
 #include "services/intake/upload_reactor.h"
@@ -10,6 +13,31 @@
 #include "spdlog/spdlog.h"
 
 namespace handin::intake {
+namespace {
+
+// A request field that must not be empty, with an example value for the
+// error message.
+struct RequiredId {
+  const char* field;
+  const std::string& value;
+  const char* example;
+};
+
+// INVALID_ARGUMENT naming the first of `ids` that is empty; OK when none is.
+absl::Status RequireIds(std::initializer_list<RequiredId> ids) {
+  for (const RequiredId& id : ids) {
+    if (id.value.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          id.field, " is empty; name it, e.g. \"", id.example, "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+constexpr char kCourseExample[] = "eecs598-w24";
+constexpr char kItemExample[] = "project-report";
+
+}  // namespace
 
 IntakeServiceImpl::IntakeServiceImpl(
     IntakeOptions options,
@@ -76,6 +104,91 @@ grpc::ServerUnaryReactor* IntakeServiceImpl::ListMySubmissions(
     reactor->Finish(grpc::Status::OK);
   });
   return reactor;
+}
+
+template <typename PeerRequest, typename PeerResponse>
+grpc::ServerUnaryReactor* IntakeServiceImpl::ForwardToDeadline(
+    grpc::CallbackServerContext* context, const char* rpc,
+    const absl::Status& invalid, PeerRequest request,
+    DeadlineMethod<PeerRequest, PeerResponse> method, PeerResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Caller> caller = CallerFromContext(*context);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  if (!invalid.ok()) {
+    reactor->Finish(ToGrpcStatus(invalid));
+    return reactor;
+  }
+  // The caller, never anything the request says, is whose deadlines these
+  // are.
+  request.set_principal(caller->user_id);
+  executor_.Schedule([this, reactor, rpc, method, response,
+                      request = std::move(request)] {
+    grpc::ClientContext call;
+    call.set_deadline(std::chrono::system_clock::now() +
+                      absl::ToChronoMilliseconds(options_.peer_call_timeout));
+    const grpc::Status status =
+        (deadline_.get()->*method)(&call, request, response);
+    if (!status.ok()) {
+      const absl::Status mapped = PeerError("deadline", FromGrpcStatus(status));
+      spdlog::warn("event={}_failed principal={} code={} msg=\"{}\"", rpc,
+                   request.principal(), absl::StatusCodeToString(mapped.code()),
+                   std::string(mapped.message()));
+      reactor->Finish(ToGrpcStatus(mapped));
+      return;
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* IntakeServiceImpl::ListMyDeadlines(
+    grpc::CallbackServerContext* context,
+    const v1::ListMyDeadlinesRequest* request,
+    deadline::v1::ListDeadlinesResponse* response) {
+  deadline::v1::ListDeadlinesRequest forward;
+  forward.set_course_id(request->course_id());
+  if (request->has_window_start()) {
+    *forward.mutable_window_start() = request->window_start();
+  }
+  if (request->has_window_end()) {
+    *forward.mutable_window_end() = request->window_end();
+  }
+  return ForwardToDeadline(
+      context, "list_deadlines",
+      RequireIds({{"course_id", request->course_id(), kCourseExample}}),
+      std::move(forward),
+      &deadline::v1::DeadlineService::StubInterface::ListDeadlines, response);
+}
+
+grpc::ServerUnaryReactor* IntakeServiceImpl::CheckSubmission(
+    grpc::CallbackServerContext* context,
+    const v1::CheckSubmissionRequest* request,
+    deadline::v1::WhatIfResponse* response) {
+  deadline::v1::WhatIfRequest forward;
+  forward.set_course_id(request->course_id());
+  forward.set_item_id(request->item_id());
+  return ForwardToDeadline(
+      context, "check_submission",
+      RequireIds({{"course_id", request->course_id(), kCourseExample},
+                  {"item_id", request->item_id(), kItemExample}}),
+      std::move(forward), &deadline::v1::DeadlineService::StubInterface::WhatIf,
+      response);
+}
+
+grpc::ServerUnaryReactor* IntakeServiceImpl::ExportMyCalendar(
+    grpc::CallbackServerContext* context,
+    const v1::ExportMyCalendarRequest* request,
+    deadline::v1::ExportCalendarResponse* response) {
+  deadline::v1::ExportCalendarRequest forward;
+  forward.set_course_id(request->course_id());
+  return ForwardToDeadline(
+      context, "export_calendar",
+      RequireIds({{"course_id", request->course_id(), kCourseExample}}),
+      std::move(forward),
+      &deadline::v1::DeadlineService::StubInterface::ExportCalendar, response);
 }
 
 }  // namespace handin::intake

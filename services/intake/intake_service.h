@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "absl/status/status.h"
 #include "absl/time/clock.h"  // common/clock.h uses absl::Now without it.
 #include "common/clock.h"
 #include "common/executor.h"
@@ -38,6 +39,15 @@ namespace handin::intake {
 // first: UNAUTHENTICATED without identity, INVALID_ARGUMENT without a
 // course id, UNAVAILABLE when storage cannot be reached.
 //
+// ListMyDeadlines, CheckSubmission and ExportMyCalendar forward to the
+// deadline service's ListDeadlines, WhatIf and ExportCalendar with principal
+// = the caller (the requests carry no principal, so a student only ever sees
+// their own deadlines) and answer deadline's response as is. Errors:
+// UNAUTHENTICATED without identity; INVALID_ARGUMENT without a course id
+// (or item id, for CheckSubmission), before deadline is called; deadline's
+// errors mapped by PeerError (NOT_FOUND and the like passed through,
+// UNAVAILABLE "deadline service unreachable: ...", INTERNAL otherwise).
+//
 // Thread-safe. Outbound calls run on `executor` with the blocking stubs, so
 // gRPC's callback threads never wait on another service.
 class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
@@ -59,7 +69,40 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
       const v1::ListMySubmissionsRequest* request,
       v1::ListMySubmissionsResponse* response) override;
 
+  grpc::ServerUnaryReactor* ListMyDeadlines(
+      grpc::CallbackServerContext* context,
+      const v1::ListMyDeadlinesRequest* request,
+      deadline::v1::ListDeadlinesResponse* response) override;
+
+  grpc::ServerUnaryReactor* CheckSubmission(
+      grpc::CallbackServerContext* context,
+      const v1::CheckSubmissionRequest* request,
+      deadline::v1::WhatIfResponse* response) override;
+
+  grpc::ServerUnaryReactor* ExportMyCalendar(
+      grpc::CallbackServerContext* context,
+      const v1::ExportMyCalendarRequest* request,
+      deadline::v1::ExportCalendarResponse* response) override;
+
  private:
+  // One of the deadline stub's unary methods.
+  template <typename PeerRequest, typename PeerResponse>
+  using DeadlineMethod = grpc::Status (
+      deadline::v1::DeadlineService::StubInterface::*)(grpc::ClientContext*,
+                                                       const PeerRequest&,
+                                                       PeerResponse*);
+
+  // Answers `context`'s call by calling `method` on deadline with `request`
+  // (whose principal is set to the caller here) on the executor, then
+  // finishing with deadline's answer in `response` or its mapped error.
+  // `rpc` names the call in logs. Finishes UNAUTHENTICATED at once without
+  // identity and INVALID_ARGUMENT with `invalid` when it is not OK.
+  template <typename PeerRequest, typename PeerResponse>
+  grpc::ServerUnaryReactor* ForwardToDeadline(
+      grpc::CallbackServerContext* context, const char* rpc,
+      const absl::Status& invalid, PeerRequest request,
+      DeadlineMethod<PeerRequest, PeerResponse> method, PeerResponse* response);
+
   const IntakeOptions options_;
   const std::unique_ptr<deadline::v1::DeadlineService::StubInterface> deadline_;
   const std::unique_ptr<storage::v1::StorageService::StubInterface> storage_;

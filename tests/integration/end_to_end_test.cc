@@ -77,7 +77,8 @@ TEST_F(EndToEndTest, SubmittedBytesReadBackThroughGradingHashToTheReceipt) {
   const std::string bytes = WriteRandomFile(file, 3 * 1024 * 1024 + 17, 1);
   const std::string sha = Sha256::Of(bytes);
 
-  CommandResult submit = Handin({"submit", "--item", "project-report", file});
+  CommandResult submit =
+      Handin({"submit", "--yes", "--item", "project-report", file});
   ASSERT_EQ(submit.exit_code, 0) << submit.err;
   EXPECT_THAT(submit.out, HasSubstr(sha)) << "the receipt names the SHA-256";
   EXPECT_THAT(submit.out, HasSubstr(std::to_string(bytes.size())));
@@ -127,7 +128,9 @@ TEST_F(EndToEndTest, SubmittedBytesReadBackThroughGradingHashToTheReceipt) {
 TEST_F(EndToEndTest, StatusListsOnlyTheCallersOwnSubmissions) {
   const std::string file = dir_.File("mine.pdf");
   const std::string sha = Sha256::Of(WriteRandomFile(file, 4096, 2));
-  ASSERT_EQ(Handin({"submit", "--item", "project-report", file}).exit_code, 0);
+  ASSERT_EQ(
+      Handin({"submit", "--yes", "--item", "project-report", file}).exit_code,
+      0);
 
   CommandResult mine = Handin({"status"});
   ASSERT_EQ(mine.exit_code, 0) << mine.err;
@@ -202,6 +205,70 @@ TEST_F(EndToEndTest, MutualTlsServicesRefuseClientsWithoutACertificate) {
                   "--addr=" + cluster_->TlsAddress("storage"),
                   "--ca=" + cluster_->CaFile()});
   EXPECT_EQ(health.exit_code, 2) << health.out;
+}
+
+// The line of `text` that contains `needle`; empty if none does.
+std::string LineWith(const std::string& text, const std::string& needle) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (absl::StrContains(line, needle)) return std::string(line);
+  }
+  return "";
+}
+
+TEST_F(EndToEndTest, DeadlinesAllListsAPresentersSlidesInCourseTime) {
+  CommandResult all = Handin({"deadlines", "--all"}, "jeremy");
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const std::string slides = LineWith(all.out, "slides/2024-03-19");
+  ASSERT_NE(slides, "") << all.out;
+  // Due 24 h before the 10:30 session, in Detroit's daylight time.
+  EXPECT_THAT(slides, HasSubstr("2024-03-18 10:30 EDT"));
+  EXPECT_THAT(slides, HasSubstr("past due"));
+  // Ari, Jack and Vishwa present on Jan 25; Jeremy owes no slides then.
+  EXPECT_THAT(all.out, Not(HasSubstr("slides/2024-01-25")));
+}
+
+TEST_F(EndToEndTest, DeadlinesByDefaultSayNothingIsUpcomingAndPointToAll) {
+  // The reference course is Winter 2024: by the real clock all is past.
+  CommandResult upcoming = Handin({"deadlines"}, "jeremy");
+  ASSERT_EQ(upcoming.exit_code, 0) << upcoming.err;
+  CommandResult all = Handin({"deadlines", "--all"}, "jeremy");
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const int owed = LineCount(all.out) - 1;  // Minus the header.
+  EXPECT_EQ(upcoming.out,
+            "nothing upcoming; `handin deadlines --all` lists all " +
+                std::to_string(owed) + " items you owe\n");
+}
+
+TEST_F(EndToEndTest, DeadlinesIcsWritesACalendarWithAnEventPerItem) {
+  const std::string path = dir_.File("jeremy.ics");
+  CommandResult ics = Handin({"deadlines", "--ics", path}, "jeremy");
+  ASSERT_EQ(ics.exit_code, 0) << ics.err;
+  std::ifstream file(path, std::ios::binary);
+  const std::string calendar((std::istreambuf_iterator<char>(file)), {});
+  EXPECT_TRUE(absl::StartsWith(calendar, "BEGIN:VCALENDAR\r\n"))
+      << calendar.substr(0, 200);
+  EXPECT_THAT(calendar, HasSubstr("slides/2024-03-19"));
+  CommandResult all = Handin({"deadlines", "--all"}, "jeremy");
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(ics.out, "wrote " + std::to_string(LineCount(all.out) - 1) +
+                         " events to " + path + "\n");
+}
+
+TEST_F(EndToEndTest, LateSubmitWithoutATerminalOrYesStoresNothing) {
+  const std::string file = dir_.File("late.pdf");
+  const std::string sha = Sha256::Of(WriteRandomFile(file, 2048, 5));
+  CommandResult submit =
+      Handin({"submit", "--item", "slides/2024-03-19", file}, "zhenning");
+  EXPECT_EQ(submit.exit_code, 2) << submit.err;
+  EXPECT_THAT(submit.err, HasSubstr("handin: warning: this submission would "
+                                    "be late"));
+  EXPECT_THAT(submit.err, HasSubstr("pass --yes"));
+  EXPECT_EQ(submit.out, "");
+
+  CommandResult status = Handin({"status"}, "zhenning");
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, Not(HasSubstr(sha.substr(0, 12))));
+  EXPECT_THAT(status.out, Not(HasSubstr("slides/2024-03-19")));
 }
 
 TEST(ClusterShutdown, EveryServerExitsCleanlyOnSigterm) {

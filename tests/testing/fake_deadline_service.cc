@@ -21,7 +21,86 @@ FakeDeadlineService::Handler VerdictHandler(common::v1::VerdictKind kind,
 
 FakeDeadlineService::FakeDeadlineService()
     : handler_(VerdictHandler(common::v1::VERDICT_KIND_ON_TIME,
-                              "on time (fake deadline service)")) {}
+                              "on time (fake deadline service)")) {
+  common::v1::Verdict& verdict = *what_if_.response.mutable_verdict();
+  verdict.set_kind(common::v1::VERDICT_KIND_ON_TIME);
+  verdict.set_reason("on time (fake deadline service)");
+}
+
+void FakeDeadlineService::SetWhatIf(deadline::v1::WhatIfResponse response,
+                                    grpc::Status status) {
+  absl::MutexLock lock(&mu_);
+  what_if_.response = std::move(response);
+  what_if_.status = std::move(status);
+}
+
+void FakeDeadlineService::SetDeadlines(
+    deadline::v1::ListDeadlinesResponse response, grpc::Status status) {
+  absl::MutexLock lock(&mu_);
+  deadlines_.response = std::move(response);
+  deadlines_.status = std::move(status);
+}
+
+void FakeDeadlineService::SetCalendar(
+    deadline::v1::ExportCalendarResponse response, grpc::Status status) {
+  absl::MutexLock lock(&mu_);
+  calendar_.response = std::move(response);
+  calendar_.status = std::move(status);
+}
+
+std::vector<deadline::v1::WhatIfRequest> FakeDeadlineService::what_ifs() const {
+  absl::MutexLock lock(&mu_);
+  return what_if_.requests;
+}
+
+std::vector<deadline::v1::ListDeadlinesRequest>
+FakeDeadlineService::deadline_lists() const {
+  absl::MutexLock lock(&mu_);
+  return deadlines_.requests;
+}
+
+std::vector<deadline::v1::ExportCalendarRequest>
+FakeDeadlineService::calendar_exports() const {
+  absl::MutexLock lock(&mu_);
+  return calendar_.requests;
+}
+
+template <typename Request, typename Response>
+grpc::ServerUnaryReactor* FakeDeadlineService::Answer(
+    grpc::CallbackServerContext* context, Scripted<Request, Response>& script,
+    const Request& request, Response* response) {
+  grpc::Status status;
+  {
+    absl::MutexLock lock(&mu_);
+    script.requests.push_back(request);
+    status = script.status;
+    if (status.ok()) *response = script.response;
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* FakeDeadlineService::WhatIf(
+    grpc::CallbackServerContext* context,
+    const deadline::v1::WhatIfRequest* request,
+    deadline::v1::WhatIfResponse* response) {
+  return Answer(context, what_if_, *request, response);
+}
+
+grpc::ServerUnaryReactor* FakeDeadlineService::ListDeadlines(
+    grpc::CallbackServerContext* context,
+    const deadline::v1::ListDeadlinesRequest* request,
+    deadline::v1::ListDeadlinesResponse* response) {
+  return Answer(context, deadlines_, *request, response);
+}
+
+grpc::ServerUnaryReactor* FakeDeadlineService::ExportCalendar(
+    grpc::CallbackServerContext* context,
+    const deadline::v1::ExportCalendarRequest* request,
+    deadline::v1::ExportCalendarResponse* response) {
+  return Answer(context, calendar_, *request, response);
+}
 
 void FakeDeadlineService::SetVerdict(common::v1::VerdictKind kind,
                                      const std::string& reason) {

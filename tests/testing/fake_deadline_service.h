@@ -17,7 +17,10 @@ namespace handin::testing {
 // An in-process DeadlineService whose answers a test scripts. Serve it with
 // handin::StartServer and point the code under test at it. Evaluate answers
 // an ON_TIME verdict until told otherwise, and records every request.
-// GetCoursePolicy is not implemented (UNIMPLEMENTED). Thread-safe.
+// WhatIf (ON_TIME by default), ListDeadlines and ExportCalendar (empty
+// responses by default) answer what a test scripts and record every
+// request too. GetCoursePolicy is not implemented (UNIMPLEMENTED).
+// Thread-safe.
 class FakeDeadlineService final
     : public deadline::v1::DeadlineService::CallbackService {
  public:
@@ -37,6 +40,21 @@ class FakeDeadlineService final
   // ListItems returns `response` (whatever the request).
   void SetItems(deadline::v1::ListItemsResponse response);
 
+  // Every later WhatIf, ListDeadlines or ExportCalendar answers `response`,
+  // or fails with `status` when it is not OK.
+  void SetWhatIf(deadline::v1::WhatIfResponse response,
+                 grpc::Status status = grpc::Status::OK);
+  void SetDeadlines(deadline::v1::ListDeadlinesResponse response,
+                    grpc::Status status = grpc::Status::OK);
+  void SetCalendar(deadline::v1::ExportCalendarResponse response,
+                   grpc::Status status = grpc::Status::OK);
+
+  // Every WhatIf, ListDeadlines or ExportCalendar request received so far,
+  // in order.
+  std::vector<deadline::v1::WhatIfRequest> what_ifs() const;
+  std::vector<deadline::v1::ListDeadlinesRequest> deadline_lists() const;
+  std::vector<deadline::v1::ExportCalendarRequest> calendar_exports() const;
+
   // Every Evaluate request received so far, in order.
   std::vector<deadline::v1::EvaluateRequest> evaluations() const;
   // Waits until at least `count` Evaluate requests have arrived. Returns
@@ -52,8 +70,43 @@ class FakeDeadlineService final
       const deadline::v1::ListItemsRequest* request,
       deadline::v1::ListItemsResponse* response) override;
 
+  grpc::ServerUnaryReactor* WhatIf(
+      grpc::CallbackServerContext* context,
+      const deadline::v1::WhatIfRequest* request,
+      deadline::v1::WhatIfResponse* response) override;
+  grpc::ServerUnaryReactor* ListDeadlines(
+      grpc::CallbackServerContext* context,
+      const deadline::v1::ListDeadlinesRequest* request,
+      deadline::v1::ListDeadlinesResponse* response) override;
+  grpc::ServerUnaryReactor* ExportCalendar(
+      grpc::CallbackServerContext* context,
+      const deadline::v1::ExportCalendarRequest* request,
+      deadline::v1::ExportCalendarResponse* response) override;
+
  private:
+  // The scripted answer of one unary RPC and the requests it received.
+  template <typename Request, typename Response>
+  struct Scripted {
+    Response response;
+    grpc::Status status;
+    std::vector<Request> requests;
+  };
+
+  // Records `request` in `script` and finishes with its scripted answer.
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
+                                   Scripted<Request, Response>& script,
+                                   const Request& request, Response* response);
+
   mutable absl::Mutex mu_;
+  Scripted<deadline::v1::WhatIfRequest, deadline::v1::WhatIfResponse> what_if_
+      ABSL_GUARDED_BY(mu_);
+  Scripted<deadline::v1::ListDeadlinesRequest,
+           deadline::v1::ListDeadlinesResponse>
+      deadlines_ ABSL_GUARDED_BY(mu_);
+  Scripted<deadline::v1::ExportCalendarRequest,
+           deadline::v1::ExportCalendarResponse>
+      calendar_ ABSL_GUARDED_BY(mu_);
   Handler handler_ ABSL_GUARDED_BY(mu_);
   deadline::v1::ListItemsResponse items_ ABSL_GUARDED_BY(mu_);
   std::vector<deadline::v1::EvaluateRequest> evaluations_ ABSL_GUARDED_BY(mu_);

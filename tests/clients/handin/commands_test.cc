@@ -1,9 +1,6 @@
 #include "clients/handin/commands.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -14,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/services/intake/intake_harness.h"
+#include "tests/testing/ports.h"
 #include "tests/testing/temp_dir.h"
 
 namespace handin::client {
@@ -24,18 +22,7 @@ using ::handin::testing::TempDir;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-// Returns a loopback port nothing listens on.
-int UnusedPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
+using ::handin::testing::UnusedPort;
 
 std::string WriteFile(const TempDir& dir, const std::string& name,
                       const std::string& content) {
@@ -96,11 +83,26 @@ class CommandsTest : public ::testing::Test {
     options_.user = "alice";
   }
 
-  int Submit(const std::string& item, const std::string& path) {
-    return RunSubmit(options_, item, path, clock_, Console{out_, err_});
+  int Submit(const std::string& item, const std::string& path,
+             bool yes = false) {
+    return RunSubmit(
+        options_, SubmitOptions{item, path, yes}, clock_,
+        Console{out_, err_, /*progress=*/false, &in_, interactive_});
+  }
+
+  // Makes the deadline check answer `kind` with `reason`.
+  void CheckAnswers(common::v1::VerdictKind kind, const std::string& reason,
+                    double penalty_percent = 0) {
+    deadline::v1::WhatIfResponse response;
+    response.mutable_verdict()->set_kind(kind);
+    response.mutable_verdict()->set_reason(reason);
+    response.mutable_verdict()->set_penalty_percent(penalty_percent);
+    harness_.deadline().SetWhatIf(response);
   }
 
   IntakeHarness harness_;
+  std::istringstream in_;
+  bool interactive_ = false;
   SystemClock clock_;
   GlobalOptions options_;
   TempDir dir_;
@@ -181,6 +183,140 @@ TEST_F(CommandsTest, MissingCaFileIsALocalError) {
   EXPECT_EQ(RunStatus(options_, Console{out_, err_}), kExitLocalError);
   EXPECT_THAT(err_.str(),
               HasSubstr("handin: cannot open " + dir_.File("no-ca.pem")));
+}
+
+}  // namespace
+}  // namespace handin::client
+
+namespace handin::client {
+namespace {
+
+using ::handin::common::v1::VERDICT_KIND_LATE_COUNTED;
+using ::handin::common::v1::VERDICT_KIND_LATE_NOT_COUNTED;
+using ::handin::common::v1::VERDICT_KIND_REFUSED;
+using ::handin::testing::IntakeHarness;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+constexpr char kLateReason[] =
+    "due 2024-05-01 18:00 EDT; late submissions are not counted";
+
+TEST_F(CommandsTest, SubmitChecksTheDeadlineForTheItemFirst) {
+  ASSERT_EQ(Submit("project-report", WriteFile(dir_, "r.pdf", "r")), kExitOk)
+      << err_.str();
+  const auto checks = harness_.deadline().what_ifs();
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_EQ(checks[0].principal(), "alice");
+  EXPECT_EQ(checks[0].item_id(), "project-report");
+  EXPECT_EQ(checks[0].course_id(), options_.course);
+}
+
+TEST_F(CommandsTest, LateSubmitWithoutATerminalRefusesAndUploadsNothing) {
+  CheckAnswers(VERDICT_KIND_LATE_NOT_COUNTED, kLateReason);
+  EXPECT_EQ(Submit("project-report", WriteFile(dir_, "r.pdf", "r")),
+            kExitLocalError);
+  EXPECT_EQ(err_.str(),
+            std::string("handin: warning: this submission would be late and "
+                        "NOT counted: ") +
+                kLateReason +
+                "\nhandin: not submitting without confirmation; pass --yes "
+                "to submit anyway\n");
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_THAT(harness_.deadline().evaluations(), IsEmpty());
+  EXPECT_THAT(harness_.storage().committed(), IsEmpty());
+}
+
+TEST_F(CommandsTest, LateSubmitWithYesWarnsAndUploads) {
+  CheckAnswers(VERDICT_KIND_LATE_COUNTED, "2 days late", 10);
+  ASSERT_EQ(Submit("project-report", WriteFile(dir_, "r.pdf", "r"),
+                   /*yes=*/true),
+            kExitOk)
+      << err_.str();
+  EXPECT_EQ(err_.str(),
+            "handin: warning: this submission would be late and counted with "
+            "a 10% penalty: 2 days late\n");
+  EXPECT_THAT(out_.str(), HasSubstr("Submitted."));
+  EXPECT_EQ(harness_.storage().committed().size(), 1u);
+}
+
+TEST_F(CommandsTest, LateSubmitAsksAndUploadsWhenTheAnswerIsYes) {
+  CheckAnswers(VERDICT_KIND_LATE_NOT_COUNTED, kLateReason);
+  interactive_ = true;
+  in_.str(" Yes \n");
+  ASSERT_EQ(Submit("project-report", WriteFile(dir_, "r.pdf", "r")), kExitOk)
+      << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("Submit anyway? [y/N] "));
+  EXPECT_EQ(harness_.storage().committed().size(), 1u);
+}
+
+TEST_F(CommandsTest, LateSubmitAsksAndStopsOnAnyOtherAnswer) {
+  CheckAnswers(VERDICT_KIND_LATE_NOT_COUNTED, kLateReason);
+  interactive_ = true;
+  for (const char* answer : {"\n", "n\n", "sure\n", ""}) {
+    err_.str("");
+    in_.clear();
+    in_.str(answer);
+    EXPECT_EQ(Submit("project-report", WriteFile(dir_, "r.pdf", "r")),
+              kExitLocalError)
+        << "answer \"" << answer << "\"";
+    EXPECT_THAT(err_.str(), HasSubstr("Submit anyway? [y/N] "));
+    EXPECT_THAT(err_.str(), HasSubstr("handin: not submitted"));
+  }
+  EXPECT_THAT(harness_.storage().committed(), IsEmpty());
+}
+
+TEST_F(CommandsTest, SubmitTheCheckRefusesPrintsTheReasonAndUploadsNothing) {
+  CheckAnswers(VERDICT_KIND_REFUSED,
+               "slides/2024-03-19 is owed by its presenters");
+  EXPECT_EQ(Submit("slides/2024-03-19", WriteFile(dir_, "s.pdf", "s"),
+                   /*yes=*/true),
+            kExitServerError);
+  EXPECT_EQ(err_.str(),
+            "handin: intake would refuse this submission: slides/2024-03-19 "
+            "is owed by its presenters; nothing was uploaded\n");
+  EXPECT_THAT(harness_.deadline().evaluations(), IsEmpty());
+  EXPECT_THAT(harness_.storage().committed(), IsEmpty());
+}
+
+TEST_F(CommandsTest, SubmitWhenTheCheckFailsIsOneLineAndUploadsNothing) {
+  harness_.deadline().SetWhatIf(
+      {}, grpc::Status(grpc::StatusCode::NOT_FOUND, "no item \"nope\""));
+  EXPECT_EQ(Submit("nope", WriteFile(dir_, "a.txt", "a"), /*yes=*/true),
+            kExitServerError);
+  EXPECT_EQ(err_.str(), "handin: no item \"nope\"\n");
+  EXPECT_THAT(harness_.deadline().evaluations(), IsEmpty());
+}
+
+TEST_F(CommandsTest, SubmitWhenDeadlineIsDownFailsBeforeUploading) {
+  harness_.deadline().SetWhatIf(
+      {}, grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection refused"));
+  EXPECT_EQ(Submit("project-report", WriteFile(dir_, "a.txt", "a")),
+            kExitServerError);
+  EXPECT_THAT(err_.str(), HasSubstr("deadline service unreachable"));
+  const std::string err = err_.str();
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_THAT(harness_.storage().committed(), IsEmpty());
+}
+
+TEST_F(CommandsTest, SubmitToAnIntakeWithoutTheCheckSaysSo) {
+  // An intake that implements none of the RPCs, like one older than
+  // CheckSubmission answers it.
+  intake::v1::IntakeService::CallbackService old_intake;
+  ServerOptions server_options;
+  server_options.listen_address = "127.0.0.1:0";
+  server_options.tls.insecure = true;
+  absl::StatusOr<RunningServer> old =
+      StartServer(server_options, {&old_intake});
+  ASSERT_TRUE(old.ok()) << old.status();
+  options_.server = IntakeHarness::Loopback(old->port);
+  EXPECT_EQ(Submit("project-report", WriteFile(dir_, "a.txt", "a"),
+                   /*yes=*/true),
+            kExitServerError);
+  EXPECT_EQ(err_.str(), "handin: intake at " + options_.server +
+                            " cannot check deadlines (is it older than this "
+                            "handin? check --server); nothing was uploaded\n");
+  StopServer(*old->server, absl::ZeroDuration());
 }
 
 }  // namespace

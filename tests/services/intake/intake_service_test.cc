@@ -1,9 +1,5 @@
 #include "services/intake/intake_service.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/services/intake/intake_harness.h"
+#include "tests/testing/ports.h"
 
 namespace handin::intake {
 namespace {
@@ -58,18 +55,7 @@ v1::UploadRequest Finish() {
   return request;
 }
 
-// Returns a loopback port nothing listens on.
-int UnusedPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
+using ::handin::testing::UnusedPort;
 
 struct UploadResult {
   grpc::Status status;
