@@ -9,6 +9,8 @@
 #include "services/deadline/calendar.h"
 #include "services/deadline/civil_text.h"
 #include "services/deadline/deadlines.h"
+#include "services/deadline/extensions.h"
+#include "services/deadline/request_checks.h"
 
 namespace handin::deadline {
 namespace {
@@ -18,24 +20,6 @@ grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
-}
-
-absl::Status CheckTimestamp(const google::protobuf::Timestamp& t,
-                            absl::string_view name) {
-  // The range google.protobuf.Timestamp documents: years 1 to 9999.
-  constexpr int64_t kMinSeconds = -62135596800;
-  constexpr int64_t kMaxSeconds = 253402300799;
-  if (t.seconds() < kMinSeconds || t.seconds() > kMaxSeconds || t.nanos() < 0 ||
-      t.nanos() > 999999999) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, " is not a valid timestamp"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status Require(absl::string_view value, absl::string_view name) {
-  if (!value.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(name, " is required"));
 }
 
 void ToProto(Verdict verdict, handin::common::v1::Verdict& out) {
@@ -61,11 +45,50 @@ void ToProto(const ConcreteItem& item, const absl::TimeZone& zone,
   summary.set_audience(item.audience_text);
 }
 
+// Shows `summary` as `principal` sees it under `extension` (if not null):
+// the extended due instant, and the extension before the rule.
+void ApplyExtension(const Course& course, const Extension* extension,
+                    absl::string_view principal, absl::Time due_at,
+                    v1::ItemSummary& summary) {
+  if (extension == nullptr) return;
+  *summary.mutable_due_at() = ToProtoTimestamp(due_at);
+  summary.set_due_local(FormatLocal(due_at, course.time_zone()));
+  summary.set_rule(
+      absl::StrCat(course.ExtensionText(*extension, principal, due_at),
+                   "; otherwise ", summary.rule()));
+}
+
 }  // namespace
 
-DeadlineServiceImpl::DeadlineServiceImpl(std::shared_ptr<const Course> course,
-                                         const Clock& clock)
-    : course_(std::move(course)), clock_(clock) {}
+DeadlineServiceImpl::DeadlineServiceImpl(
+    std::shared_ptr<const Course> course, const Clock& clock,
+    std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage)
+    : course_(std::move(course)), clock_(clock), storage_(std::move(storage)) {
+  // Each handler holds a thread for the length of its storage reads.
+  if (storage_ != nullptr) executor_ = std::make_unique<Executor>(4);
+}
+
+DeadlineServiceImpl::~DeadlineServiceImpl() { executor_.reset(); }
+
+grpc::ServerUnaryReactor* DeadlineServiceImpl::Run(
+    grpc::CallbackServerContext* context, std::function<absl::Status()> work) {
+  if (executor_ == nullptr) return Reply(context, work());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  executor_->Schedule([reactor, work = std::move(work)] {
+    reactor->Finish(ToGrpcStatus(work()));
+  });
+  return reactor;
+}
+
+absl::StatusOr<Verdict> DeadlineServiceImpl::EvaluateWithExtensions(
+    absl::string_view principal, absl::string_view item_id,
+    absl::Time started_at, std::optional<absl::Time> completed_at) const {
+  absl::StatusOr<std::vector<Extension>> extensions = ExtensionsFor(principal);
+  if (!extensions.ok()) return extensions.status();
+  return course_->Evaluate(
+      principal, item_id, started_at, completed_at,
+      ChooseExtension(*course_, principal, item_id, *extensions));
+}
 
 absl::Status DeadlineServiceImpl::CheckCourse(
     absl::string_view course_id) const {
@@ -104,9 +127,9 @@ absl::Status DeadlineServiceImpl::DoEvaluate(
     }
     completed_at = FromProtoTimestamp(request.completed_at());
   }
-  absl::StatusOr<Verdict> verdict =
-      course_->Evaluate(request.principal(), request.item_id(),
-                        FromProtoTimestamp(request.started_at()), completed_at);
+  absl::StatusOr<Verdict> verdict = EvaluateWithExtensions(
+      request.principal(), request.item_id(),
+      FromProtoTimestamp(request.started_at()), completed_at);
   if (!verdict.ok()) return verdict.status();
   ToProto(*std::move(verdict), *response.mutable_verdict());
   return absl::OkStatus();
@@ -118,9 +141,20 @@ absl::Status DeadlineServiceImpl::DoListItems(
   if (absl::Status s = CheckCourse(request.course_id()); !s.ok()) return s;
   auto items = course_->ListItems(request.principal());
   if (!items.ok()) return items.status();
+  absl::StatusOr<std::vector<Extension>> extensions =
+      request.principal().empty() ? std::vector<Extension>()
+                                  : ExtensionsFor(request.principal());
+  if (!extensions.ok()) return extensions.status();
   response.set_time_zone(course_->time_zone().name());
   for (const ConcreteItem* item : *items) {
-    ToProto(*item, course_->time_zone(), *response.add_items());
+    v1::ItemSummary& summary = *response.add_items();
+    ToProto(*item, course_->time_zone(), summary);
+    const Extension* extension =
+        ChooseExtension(*course_, request.principal(), item->id, *extensions);
+    if (extension != nullptr) {
+      ApplyExtension(*course_, extension, request.principal(),
+                     std::max(item->due_at, extension->due_at), summary);
+    }
   }
   return absl::OkStatus();
 }
@@ -135,7 +169,7 @@ absl::Status DeadlineServiceImpl::DoWhatIf(const v1::WhatIfRequest& request,
     return s;
   }
   const absl::Time now = clock_.Now();
-  absl::StatusOr<Verdict> verdict = course_->Evaluate(
+  absl::StatusOr<Verdict> verdict = EvaluateWithExtensions(
       request.principal(), request.item_id(), now, std::nullopt);
   if (!verdict.ok()) return verdict.status();
   ToProto(*std::move(verdict), *response.mutable_verdict());
@@ -168,15 +202,20 @@ absl::Status DeadlineServiceImpl::DoListDeadlines(
     }
     window.end = FromProtoTimestamp(request.window_end());
   }
+  absl::StatusOr<std::vector<Extension>> extensions =
+      ExtensionsFor(request.principal());
+  if (!extensions.ok()) return extensions.status();
   const absl::Time now = clock_.Now();
-  absl::StatusOr<std::vector<OwedItem>> owed =
-      deadline::ListDeadlines(*course_, request.principal(), now, window);
+  absl::StatusOr<std::vector<OwedItem>> owed = deadline::ListDeadlines(
+      *course_, request.principal(), now, window, *extensions);
   if (!owed.ok()) return owed.status();
   response.set_time_zone(course_->time_zone().name());
   *response.mutable_evaluated_at() = ToProtoTimestamp(now);
   for (const OwedItem& owed_item : *owed) {
     v1::Deadline& deadline = *response.add_deadlines();
     ToProto(*owed_item.item, course_->time_zone(), *deadline.mutable_item());
+    ApplyExtension(*course_, owed_item.extension, request.principal(),
+                   owed_item.due_at, *deadline.mutable_item());
     *deadline.mutable_time_left() = ToProtoDuration(owed_item.time_left);
     deadline.set_verdict_now(owed_item.verdict_now);
     deadline.set_penalty_percent_now(owed_item.penalty_percent_now);
@@ -202,13 +241,17 @@ absl::Status DeadlineServiceImpl::DoExportCalendar(
 grpc::ServerUnaryReactor* DeadlineServiceImpl::Evaluate(
     grpc::CallbackServerContext* context, const v1::EvaluateRequest* request,
     v1::EvaluateResponse* response) {
-  return Reply(context, DoEvaluate(*request, *response));
+  return Run(context, [this, request, response] {
+    return DoEvaluate(*request, *response);
+  });
 }
 
 grpc::ServerUnaryReactor* DeadlineServiceImpl::ListItems(
     grpc::CallbackServerContext* context, const v1::ListItemsRequest* request,
     v1::ListItemsResponse* response) {
-  return Reply(context, DoListItems(*request, *response));
+  return Run(context, [this, request, response] {
+    return DoListItems(*request, *response);
+  });
 }
 
 grpc::ServerUnaryReactor* DeadlineServiceImpl::GetCoursePolicy(
@@ -228,14 +271,18 @@ grpc::ServerUnaryReactor* DeadlineServiceImpl::GetCoursePolicy(
 grpc::ServerUnaryReactor* DeadlineServiceImpl::WhatIf(
     grpc::CallbackServerContext* context, const v1::WhatIfRequest* request,
     v1::WhatIfResponse* response) {
-  return Reply(context, DoWhatIf(*request, *response));
+  return Run(context, [this, request, response] {
+    return DoWhatIf(*request, *response);
+  });
 }
 
 grpc::ServerUnaryReactor* DeadlineServiceImpl::ListDeadlines(
     grpc::CallbackServerContext* context,
     const v1::ListDeadlinesRequest* request,
     v1::ListDeadlinesResponse* response) {
-  return Reply(context, DoListDeadlines(*request, *response));
+  return Run(context, [this, request, response] {
+    return DoListDeadlines(*request, *response);
+  });
 }
 
 grpc::ServerUnaryReactor* DeadlineServiceImpl::ExportCalendar(

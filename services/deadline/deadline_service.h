@@ -4,13 +4,19 @@
 // The gRPC face of the deadline engine: converts requests to Course calls
 // and absl::Status to grpc::Status. No policy logic lives here.
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/clock.h"
+#include "common/executor.h"
 #include "grpcpp/grpcpp.h"
 #include "handin/deadline/v1/deadline_service.grpc.pb.h"
+#include "handin/storage/v1/storage_service.grpc.pb.h"
 #include "services/deadline/policy.h"
 
 namespace handin::deadline {
@@ -19,15 +25,30 @@ namespace handin::deadline {
 // for verdicts) and, for WhatIf, ListDeadlines and ExportCalendar, the
 // student CLI; calls name the principal in the request and carry no
 // checked user identity (binding `principal` to the caller comes with
-// signed tokens). Thread-safe; handlers run inline on gRPC's callback
-// threads and never block.
+// signed tokens). Thread-safe.
+//
+// Extensions: with a storage stub, Evaluate, WhatIf, ListItems (for a
+// principal) and ListDeadlines read the extensions of the principal and of
+// each group they are in from storage and apply the one ChooseExtension
+// (extensions.h) picks; a storage failure fails the call (with storage's
+// code), as a verdict that ignored a granted extension would be wrong.
+// Those handlers then run on an executor of this service, never blocking
+// gRPC's callback threads. Without a stub, extensions are disabled: the
+// handlers run inline as before, and the extension RPCs return
+// FAILED_PRECONDITION.
 class DeadlineServiceImpl final
     : public handin::deadline::v1::DeadlineService::CallbackService {
  public:
   // Serves `course`, which must not be null. `clock` is "now" for WhatIf,
   // ListDeadlines and ExportCalendar (handin::SystemClock in production, a
-  // FakeClock in tests); not owned, it must outlive the service.
-  DeadlineServiceImpl(std::shared_ptr<const Course> course, const Clock& clock);
+  // FakeClock in tests); not owned, it must outlive the service. `storage`
+  // (may be null: extensions disabled) keeps the extensions.
+  DeadlineServiceImpl(
+      std::shared_ptr<const Course> course, const Clock& clock,
+      std::unique_ptr<handin::storage::v1::StorageService::StubInterface>
+          storage = nullptr);
+  // Runs the calls queued on the executor first; stop the server before.
+  ~DeadlineServiceImpl() override;
 
   // INVALID_ARGUMENT when course_id, principal, item_id or started_at is
   // missing or a timestamp is malformed; NOT_FOUND (naming the course this
@@ -76,7 +97,55 @@ class DeadlineServiceImpl final
       const v1::ExportCalendarRequest* request,
       v1::ExportCalendarResponse* response) override;
 
+  // FAILED_PRECONDITION without storage; then ValidateGrant
+  // (extensions.h) with acting_user as the granter (INVALID_ARGUMENT also
+  // for a missing or malformed due_at); then storage's PutExtension, whose
+  // errors pass through.
+  grpc::ServerUnaryReactor* GrantExtension(
+      grpc::CallbackServerContext* context,
+      const v1::GrantExtensionRequest* request,
+      v1::GrantExtensionResponse* response) override;
+
+  // FAILED_PRECONDITION without storage; PERMISSION_DENIED unless
+  // acting_user is an instructor; INVALID_ARGUMENT for a missing item_id,
+  // principal or reason; then storage's DeleteExtension (NOT_FOUND if there
+  // is no such extension).
+  grpc::ServerUnaryReactor* RevokeExtension(
+      grpc::CallbackServerContext* context,
+      const v1::RevokeExtensionRequest* request,
+      v1::RevokeExtensionResponse* response) override;
+
+  // FAILED_PRECONDITION without storage; PERMISSION_DENIED unless
+  // acting_user is course staff; then storage's ListExtensions.
+  grpc::ServerUnaryReactor* ListExtensions(
+      grpc::CallbackServerContext* context,
+      const v1::ListExtensionsRequest* request,
+      v1::ListExtensionsResponse* response) override;
+
  private:
+  // Finishes the call with `work`'s status: inline without storage, else
+  // on the executor (work that may call storage).
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
+                                std::function<absl::Status()> work);
+  // Returns the extensions granted to `principal` or to any of their
+  // groups, read from storage (none without storage). Blocks: only on the
+  // executor.
+  absl::StatusOr<std::vector<Extension>> ExtensionsFor(
+      absl::string_view principal) const;
+  // Course::Evaluate under the extension that applies to `principal`
+  // (ExtensionsFor, ChooseExtension). Blocks as ExtensionsFor does.
+  absl::StatusOr<Verdict> EvaluateWithExtensions(
+      absl::string_view principal, absl::string_view item_id,
+      absl::Time started_at, std::optional<absl::Time> completed_at) const;
+  // FAILED_PRECONDITION naming --storage_addr if there is no storage.
+  absl::Status CheckStorage() const;
+  absl::Status DoGrant(const v1::GrantExtensionRequest& request,
+                       v1::GrantExtensionResponse& response) const;
+  absl::Status DoRevoke(const v1::RevokeExtensionRequest& request,
+                        v1::RevokeExtensionResponse& response) const;
+  absl::Status DoListExtensions(const v1::ListExtensionsRequest& request,
+                                v1::ListExtensionsResponse& response) const;
+
   absl::Status CheckCourse(absl::string_view course_id) const;
   absl::Status DoEvaluate(const v1::EvaluateRequest& request,
                           v1::EvaluateResponse& response) const;
@@ -91,6 +160,10 @@ class DeadlineServiceImpl final
 
   std::shared_ptr<const Course> course_;
   const Clock& clock_;
+  const std::unique_ptr<handin::storage::v1::StorageService::StubInterface>
+      storage_;
+  // Set when storage_ is: runs the handlers that call storage.
+  std::unique_ptr<Executor> executor_;
 };
 
 }  // namespace handin::deadline

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/deadline/civil_text.h"
+#include "services/deadline/extensions.h"
 
 namespace handin::deadline {
 namespace {
@@ -28,7 +29,7 @@ absl::StatusOr<std::vector<const ConcreteItem*>> OwedBy(
 
 absl::StatusOr<std::vector<OwedItem>> ListDeadlines(
     const Course& course, absl::string_view principal, absl::Time now,
-    const DeadlineWindow& window) {
+    const DeadlineWindow& window, absl::Span<const Extension> extensions) {
   if (window.start.has_value() && window.end.has_value() &&
       *window.end < *window.start) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -42,20 +43,30 @@ absl::StatusOr<std::vector<OwedItem>> ListDeadlines(
 
   std::vector<OwedItem> out;
   for (const ConcreteItem* item : *items) {
-    if (window.start.has_value() && item->due_at < *window.start) continue;
-    if (window.end.has_value() && item->due_at >= *window.end) continue;
+    const Extension* extension =
+        ChooseExtension(course, principal, item->id, extensions);
     absl::StatusOr<Verdict> verdict =
-        course.Evaluate(principal, item->id, now, std::nullopt);
-    // The item came from the course and no completion is given, so
-    // Evaluate has nothing to reject.
+        course.Evaluate(principal, item->id, now, std::nullopt, extension);
+    // The item came from the course, the extension was chosen for it and
+    // no completion is given, so Evaluate has nothing to reject.
     if (!verdict.ok()) return verdict.status();
+    if (window.start.has_value() && verdict->due_at < *window.start) continue;
+    if (window.end.has_value() && verdict->due_at >= *window.end) continue;
     OwedItem owed;
     owed.item = item;
-    owed.time_left = item->due_at - now;
+    owed.extension = extension;
+    owed.due_at = verdict->due_at;
+    owed.time_left = verdict->due_at - now;
     owed.verdict_now = verdict->kind;
     owed.penalty_percent_now = verdict->penalty_percent;
     out.push_back(owed);
   }
+  // Extensions can move an item past later ones.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const OwedItem& a, const OwedItem& b) {
+                     return a.due_at != b.due_at ? a.due_at < b.due_at
+                                                 : a.item->id < b.item->id;
+                   });
   return out;
 }
 

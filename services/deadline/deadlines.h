@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "handin/common/v1/common.pb.h"
 #include "services/deadline/calendar.h"
 #include "services/deadline/policy.h"
@@ -22,10 +23,15 @@ namespace handin::deadline {
 struct OwedItem {
   // The item; owned by the Course, which must outlive this.
   const ConcreteItem* item = nullptr;
-  // item->due_at - now; negative once the due instant has passed.
+  // The extension that applies, pointing into ListDeadlines' `extensions`;
+  // null if none.
+  const Extension* extension = nullptr;
+  // The due instant for this principal: the item's, or the extended one.
+  absl::Time due_at;
+  // due_at - now; negative once the due instant has passed.
   absl::Duration time_left;
   // What an upload started at `now` would get: Course::Evaluate(principal,
-  // item, now, no completion).
+  // item, now, no completion, extension).
   handin::common::v1::VerdictKind verdict_now =
       handin::common::v1::VERDICT_KIND_UNSPECIFIED;
   // The deduction of that verdict, 0 to 100.
@@ -38,14 +44,17 @@ struct DeadlineWindow {
   std::optional<absl::Time> end;
 };
 
-// Returns the items `principal` owes whose due instant lies in `window`,
-// sorted by due instant then id, each seen from `now`. Staff owe nothing
+// Returns the items `principal` owes whose due instant for them lies in
+// `window`, sorted by that due instant then id, each seen from `now`, with
+// the extension among `extensions` that applies (ChooseExtension in
+// extensions.h) taken into account. Staff owe nothing
 // (empty list). NotFound if `principal` is not on the roster;
 // InvalidArgument if `principal` is empty or the window ends before it
 // starts.
 absl::StatusOr<std::vector<OwedItem>> ListDeadlines(
     const Course& course, absl::string_view principal, absl::Time now,
-    const DeadlineWindow& window = {});
+    const DeadlineWindow& window = {},
+    absl::Span<const Extension> extensions = {});
 
 // Returns the calendar of every item `principal` owes, past ones included:
 // one event per item from its due instant to the end of its grace (at

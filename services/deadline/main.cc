@@ -13,6 +13,8 @@
 #include "common/logging.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
+#include "common/tls.h"
+#include "grpcpp/create_channel.h"
 #include "services/deadline/deadline_service.h"
 #include "services/deadline/policy_loader.h"
 #include "spdlog/spdlog.h"
@@ -21,6 +23,11 @@ ABSL_FLAG(std::string, policy, "",
           "course policy to serve: a handin.deadline.v1.CoursePolicy in "
           "protobuf text format, e.g. config/courses/eecs598-w24.textproto "
           "(required)");
+ABSL_FLAG(std::string, storage_addr, "",
+          "host:port of the storage service that keeps extensions, called "
+          "with the TLS flags' credentials; empty (the default) disables "
+          "extensions: verdicts ignore them and the extension RPCs fail "
+          "with FAILED_PRECONDITION");
 ABSL_FLAG(bool, check_policy, false,
           "load and validate --policy, print its warnings and errors, and "
           "exit 0 if it loads or 1 if not, without serving");
@@ -40,7 +47,8 @@ int main(int argc, char** argv) {
       "submissions (and what-if verdicts for an upload started now), the "
       "items and deadlines each student owes, and each student's deadlines "
       "as an iCalendar file. \"Now\" is this machine's clock.\n"
-      "  handin-deadline --policy FILE [--listen HOST:PORT] [TLS flags]\n"
+      "  handin-deadline --policy FILE [--listen HOST:PORT] "
+      "[--storage_addr HOST:PORT] [TLS flags]\n"
       "  handin-deadline --policy FILE --check_policy   (validate only)");
   handin::InitLogging("deadline");
 
@@ -95,11 +103,30 @@ int main(int argc, char** argv) {
                (*course)->id(), path, (*course)->items().size(),
                (*course)->warnings().size());
 
+  std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage;
+  if (const std::string addr = absl::GetFlag(FLAGS_storage_addr);
+      !addr.empty()) {
+    auto credentials =
+        handin::MakeChannelCredentials(handin::PeerChannelOptionsFromFlags());
+    if (!credentials.ok()) {
+      std::fprintf(stderr, "handin-deadline: %s\n",
+                   std::string(credentials.status().message()).c_str());
+      return 1;
+    }
+    storage = handin::storage::v1::StorageService::NewStub(
+        grpc::CreateChannel(addr, *credentials));
+    spdlog::info("event=extensions_enabled storage={}", addr);
+  } else {
+    spdlog::warn(
+        "event=extensions_disabled msg=\"no --storage_addr: extensions are "
+        "neither applied nor grantable\"");
+  }
+
   // The server's clock is the only clock (DESIGN.md, Time).
   const handin::SystemClock clock;
   handin::deadline::DeadlineServiceImpl service(
       std::shared_ptr<const handin::deadline::Course>(*std::move(course)),
-      clock);
+      clock, std::move(storage));
   const absl::Status served = handin::ServeUntilSignalled(
       "deadline", handin::ServerOptionsFromFlags("127.0.0.1:50052"),
       {&service});

@@ -80,6 +80,14 @@ std::string Course::RefusalReason(absl::string_view principal,
 absl::StatusOr<Verdict> Course::Evaluate(
     absl::string_view principal, absl::string_view item_id,
     absl::Time started_at, std::optional<absl::Time> completed_at) const {
+  return Evaluate(principal, item_id, started_at, completed_at, nullptr);
+}
+
+absl::StatusOr<Verdict> Course::Evaluate(absl::string_view principal,
+                                         absl::string_view item_id,
+                                         absl::Time started_at,
+                                         std::optional<absl::Time> completed_at,
+                                         const Extension* extension) const {
   const ConcreteItem* item = FindItem(item_id);
   if (item == nullptr) {
     return absl::NotFoundError(absl::StrCat(
@@ -92,9 +100,27 @@ absl::StatusOr<Verdict> Course::Evaluate(
         absl::StrCat("completed_at ", FormatLocal(*completed_at, zone_),
                      " is before started_at ", FormatLocal(started_at, zone_)));
   }
+  if (extension != nullptr && extension->item_id != item->id) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "an extension of ", extension->item_id, " cannot apply to ", item->id));
+  }
+
+  // The due instant and the sentences that depend on it.
+  absl::Time due_at = item->due_at;
+  std::string due_text = item->due_text;
+  std::string late_text = item->late_text;
+  if (extension != nullptr) {
+    due_at = std::max(item->due_at, extension->due_at);
+    due_text = ExtensionText(*extension, principal, due_at);
+    if (item->late_kind == LateKind::kHardClose) {
+      late_text = absl::StrCat("the extension closed at ",
+                               FormatLocal(due_at + item->grace, zone_),
+                               "; later submissions are refused");
+    }
+  }
 
   Verdict verdict;
-  verdict.due_at = item->due_at;
+  verdict.due_at = due_at;
   verdict.counted_at = started_at;
   std::string refusal = RefusalReason(principal, *item);
   if (!refusal.empty()) {
@@ -113,52 +139,64 @@ absl::StatusOr<Verdict> Course::Evaluate(
                     ", so the completion counts");
   }
 
-  const absl::Duration past_due = verdict.counted_at - item->due_at;
+  const absl::Duration past_due = verdict.counted_at - due_at;
   if (past_due <= item->grace) {
     verdict.kind = VERDICT_KIND_ON_TIME;
     if (past_due > absl::ZeroDuration()) {
-      verdict.reason = absl::StrCat(item->due_text, "; ", when, ": ",
-                                    HumanDuration(past_due),
-                                    " after the due time, within the grace of ",
-                                    HumanDuration(item->grace), ": on time");
+      verdict.reason =
+          absl::StrCat(due_text, "; ", when, ": ", HumanDuration(past_due),
+                       " after the due time, within the grace of ",
+                       HumanDuration(item->grace), ": on time");
     } else {
-      verdict.reason = absl::StrCat(item->due_text, "; ", when, ": on time");
+      verdict.reason = absl::StrCat(due_text, "; ", when, ": on time");
     }
     return verdict;
   }
 
   verdict.lateness = past_due;
-  std::string late = absl::StrCat(item->due_text, "; ", when, ": ",
+  std::string late = absl::StrCat(due_text, "; ", when, ": ",
                                   HumanDuration(past_due), " late; ");
   switch (item->late_kind) {
     case LateKind::kAcceptFlagged:
       verdict.kind = VERDICT_KIND_LATE_COUNTED;
-      verdict.reason = absl::StrCat(late, item->late_text);
+      verdict.reason = absl::StrCat(late, late_text);
       break;
     case LateKind::kNotCounted:
       verdict.kind = VERDICT_KIND_LATE_NOT_COUNTED;
-      verdict.reason = absl::StrCat(late, item->late_text);
+      verdict.reason = absl::StrCat(late, late_text);
       break;
     case LateKind::kHardClose:
       verdict.kind = VERDICT_KIND_REFUSED;
-      verdict.reason = absl::StrCat(late, item->late_text);
+      verdict.reason = absl::StrCat(late, late_text);
       break;
     case LateKind::kPercentPerPeriod: {
       const double penalty = PenaltyPercent(*item, past_due);
       if (penalty >= 100.0) {
         verdict.kind = VERDICT_KIND_LATE_NOT_COUNTED;
         verdict.reason =
-            absl::StrCat(late, item->late_text, ": 100% deducted, not counted");
+            absl::StrCat(late, late_text, ": 100% deducted, not counted");
       } else {
         verdict.kind = VERDICT_KIND_LATE_COUNTED;
         verdict.penalty_percent = penalty;
-        verdict.reason = absl::StrCat(late, item->late_text, ": ",
+        verdict.reason = absl::StrCat(late, late_text, ": ",
                                       FormatPercent(penalty), " deducted");
       }
       break;
     }
   }
   return verdict;
+}
+
+std::string Course::ExtensionText(const Extension& extension,
+                                  absl::string_view principal,
+                                  absl::Time due_at) const {
+  std::string text = absl::StrCat("extended to ", FormatLocal(due_at, zone_),
+                                  " by ", extension.granted_by);
+  if (extension.principal != principal) {
+    absl::StrAppend(&text, " for group ", extension.principal);
+  }
+  absl::StrAppend(&text, ": ", extension.reason);
+  return text;
 }
 
 absl::StatusOr<std::vector<const ConcreteItem*>> Course::ListItems(

@@ -84,6 +84,21 @@ struct ConcreteItem {
   std::vector<bool> owed_by;
 };
 
+// A due instant granted by staff to one principal for one item, overriding
+// every close and lock rule of the item for them (services/deadline/
+// extensions.h chooses the one that applies and validates grants).
+struct Extension {
+  // The concrete item it extends.
+  std::string item_id;
+  // The student user id or group id it was granted to.
+  std::string principal;
+  // The new due instant.
+  absl::Time due_at;
+  // The instructor who granted it, and why.
+  std::string granted_by;
+  std::string reason;
+};
+
 // The judgement of one submission attempt.
 struct Verdict {
   handin::common::v1::VerdictKind kind =
@@ -91,7 +106,7 @@ struct Verdict {
   // A sentence for the student: due instant, the instant that counted, and
   // the rule applied.
   std::string reason;
-  // The due instant that applied.
+  // The due instant that applied (the extension's, if one applied).
   absl::Time due_at;
   // The instant judged: started_at, or completed_at when the upload took
   // longer than the item's completion window.
@@ -149,6 +164,28 @@ class Course {
   absl::StatusOr<Verdict> Evaluate(
       absl::string_view principal, absl::string_view item_id,
       absl::Time started_at, std::optional<absl::Time> completed_at) const;
+
+  // As above, under `extension` when it is not null: it must be for
+  // `item_id` and apply to `principal` (ChooseExtension in extensions.h
+  // picks it). Then the due instant is the later of the extension's and the
+  // item's own (an extension never shortens), so no close, lock or
+  // not-counted rule touches an upload up to it; the item's grace applies
+  // after it, then its late rule, lateness measured from it. The reason
+  // starts "extended to <due> by <granter> [for group <id>]: <reason>".
+  // A principal who does not owe the item is refused all the same.
+  // Errors as above, and InvalidArgument for an extension of another item.
+  absl::StatusOr<Verdict> Evaluate(absl::string_view principal,
+                                   absl::string_view item_id,
+                                   absl::Time started_at,
+                                   std::optional<absl::Time> completed_at,
+                                   const Extension* extension) const;
+
+  // Returns "extended to <due_at in the course zone> by <granter>: <why>",
+  // with " for group <id>" after the granter when `extension` was granted
+  // to a group rather than to `principal`.
+  std::string ExtensionText(const Extension& extension,
+                            absl::string_view principal,
+                            absl::Time due_at) const;
 
   // Returns the items `principal` owes, sorted by due instant then id, or
   // every item when `principal` is empty. Staff owe nothing (empty list).

@@ -13,6 +13,8 @@ constexpr absl::string_view kChunk = "chunk";
 constexpr absl::string_view kSubmission = "sub";
 constexpr absl::string_view kByItem = "by_item";
 constexpr absl::string_view kByPrincipal = "by_principal";
+constexpr absl::string_view kExtension = "ext";
+constexpr absl::string_view kExtensionAudit = "ext_audit";
 constexpr unsigned char kManifestVersion = 1;
 constexpr size_t kManifestSize = 1 + 8 + 8;
 
@@ -128,6 +130,24 @@ std::string PrincipalIndexKey(absl::string_view course_id,
                               absl::string_view principal,
                               absl::string_view submission_id) {
   return Join({kByPrincipal, course_id, principal, submission_id});
+}
+
+std::string CourseExtensionPrefix(absl::string_view course_id) {
+  return Join({kExtension, course_id, ""});
+}
+std::string PrincipalExtensionPrefix(absl::string_view course_id,
+                                     absl::string_view principal) {
+  return Join({kExtension, course_id, principal, ""});
+}
+std::string ExtensionKey(absl::string_view course_id,
+                         absl::string_view principal,
+                         absl::string_view item_id) {
+  return Join({kExtension, course_id, principal, item_id});
+}
+
+std::string ExtensionAuditPrefix() { return Join({kExtensionAudit, ""}); }
+std::string ExtensionAuditKey(uint64_t sequence) {
+  return Join({kExtensionAudit, Hex16(sequence)});
 }
 
 std::string EncodeManifest(const BlobManifest& manifest) {

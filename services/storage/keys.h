@@ -20,6 +20,13 @@
 //   sub\0<course>\0<submission id>             -> SubmissionRecord (proto)
 //   by_item\0<course>\0<item>\0<submission id> -> "" (index)
 //   by_principal\0<course>\0<principal>\0<id>  -> "" (index)
+//   ext\0<course>\0<principal>\0<item>        -> Extension (proto)
+//   ext_audit\0<sequence>                     -> ExtensionAuditEntry (proto)
+//
+// Extensions are keyed principal first, so the deadline service's read on
+// every verdict (one principal and their groups) is a prefix scan. The
+// audit log is one sequence for the whole store, so it is one hash chain;
+// its entries are only ever appended.
 //
 // Chunks are written under the id of the upload that sent them and never
 // move: committing an upload writes a manifest that names the upload, so a
@@ -75,6 +82,18 @@ std::string PrincipalIndexPrefix(absl::string_view course_id,
 std::string PrincipalIndexKey(absl::string_view course_id,
                               absl::string_view principal,
                               absl::string_view submission_id);
+
+// ext\0<course>\0, ext\0<course>\0<principal>\0 and the full key.
+std::string CourseExtensionPrefix(absl::string_view course_id);
+std::string PrincipalExtensionPrefix(absl::string_view course_id,
+                                     absl::string_view principal);
+std::string ExtensionKey(absl::string_view course_id,
+                         absl::string_view principal,
+                         absl::string_view item_id);
+
+// ext_audit\0 and ext_audit\0<sequence as 16 hex digits>.
+std::string ExtensionAuditPrefix();
+std::string ExtensionAuditKey(uint64_t sequence);
 
 // What a blob key points at: the upload whose chunks hold the bytes.
 struct BlobManifest {

@@ -41,6 +41,8 @@ inline constexpr size_t kReadPieceBytes = size_t{256} << 10;
 //   bytes in kReadPieceBytes chunks with their offsets. DATA_LOSS ends the
 //   stream if the stored bytes do not verify; chunks already sent must then
 //   be discarded (see BlobReader).
+// PutExtension, DeleteExtension, ListExtensions, ListExtensionAudit: the
+//   ExtensionStore calls of the same names (its errors, unchanged).
 class StorageServiceImpl final
     : public handin::storage::v1::StorageService::CallbackService {
  public:
@@ -65,6 +67,27 @@ class StorageServiceImpl final
   grpc::ServerWriteReactor<handin::common::v1::Chunk>* ReadSubmission(
       grpc::CallbackServerContext* context,
       const handin::storage::v1::ReadSubmissionRequest* request) override;
+
+  // Extensions (defined in extension_rpcs.cc).
+  grpc::ServerUnaryReactor* PutExtension(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::PutExtensionRequest* request,
+      handin::storage::v1::PutExtensionResponse* response) override;
+
+  grpc::ServerUnaryReactor* DeleteExtension(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::DeleteExtensionRequest* request,
+      handin::storage::v1::DeleteExtensionResponse* response) override;
+
+  grpc::ServerUnaryReactor* ListExtensions(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::ListExtensionsRequest* request,
+      handin::storage::v1::ListExtensionsResponse* response) override;
+
+  grpc::ServerUnaryReactor* ListExtensionAudit(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::ListExtensionAuditRequest* request,
+      handin::storage::v1::ListExtensionAuditResponse* response) override;
 
  private:
   SubmissionStore& store_;

@@ -93,6 +93,10 @@ absl::StatusOr<std::unique_ptr<SubmissionStore>> SubmissionStore::Open(
   if (!swept.ok()) return swept.status();
   spdlog::info("event=store_opened data_dir={} blobs={} swept_uploads={}", dir,
                swept->blobs, swept->swept_uploads);
+  absl::StatusOr<std::unique_ptr<ExtensionStore>> extensions =
+      ExtensionStore::Open(*store->db_, clock);
+  if (!extensions.ok()) return extensions.status();
+  store->extensions_ = *std::move(extensions);
   absl::MutexLock lock(&store->mu_);
   store->next_upload_id_ = swept->max_upload_id + 1;
   return store;

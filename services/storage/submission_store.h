@@ -20,6 +20,7 @@
 #include "common/sha256.h"
 #include "handin/common/v1/common.pb.h"
 #include "services/storage/blob_reader.h"
+#include "services/storage/extension_store.h"
 #include "services/storage/store_options.h"
 
 namespace rocksdb {
@@ -142,6 +143,9 @@ class SubmissionStore {
       absl::string_view course_id, absl::string_view submission_id,
       size_t piece_bytes);
 
+  // The deadline extensions kept in the same database.
+  ExtensionStore& extensions() { return *extensions_; }
+
  private:
   SubmissionStore(rocksdb::DB* db, std::string dir, const Clock& clock,
                   const StoreOptions& options);
@@ -165,6 +169,8 @@ class SubmissionStore {
   const std::string dir_;
   const Clock& clock_;
   const StoreOptions options_;
+  // Set by Open; holds no RocksDB resources, so it may outlive Close.
+  std::unique_ptr<ExtensionStore> extensions_;
 
   absl::Mutex mu_;
   uint64_t next_upload_id_ ABSL_GUARDED_BY(mu_) = 1;

@@ -46,10 +46,11 @@ absl::Status Cluster::Start() {
   absl::Status started = StartService(
       "storage", with_tls({"--mtls", "--data_dir=" + dir_.File("storage")}));
   if (!started.ok()) return started;
-  started = StartService(
-      "deadline",
-      with_tls({"--mtls", "--policy=" + SourceDir() +
-                              "/config/courses/eecs598-w24.textproto"}));
+  started = StartService("deadline",
+                         with_tls({"--mtls",
+                                   "--policy=" + SourceDir() +
+                                       "/config/courses/eecs598-w24.textproto",
+                                   "--storage_addr=" + TlsAddress("storage")}));
   if (!started.ok()) return started;
   started = StartService("intake",
                          with_tls({"--deadline_addr=" + TlsAddress("deadline"),
