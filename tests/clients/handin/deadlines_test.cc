@@ -157,7 +157,7 @@ class DeadlinesCommandTest : public ::testing::Test {
 
 TEST_F(DeadlinesCommandTest, ListsTheCallersDeadlines) {
   harness_.deadline().SetDeadlines(MixedDeadlines());
-  ASSERT_EQ(Run({/*all=*/true}), kExitOk) << err_.str();
+  ASSERT_EQ(Run({.all = true}), kExitOk) << err_.str();
   EXPECT_EQ(out_.str(),
             FormatDeadlines(MixedDeadlines(), kCourse, /*all=*/true));
   const auto requests = harness_.deadline().deadline_lists();
@@ -178,7 +178,7 @@ TEST_F(DeadlinesCommandTest, ServerErrorIsOneLineAndExitsOne) {
 TEST_F(DeadlinesCommandTest, IcsWritesTheCalendarToTheGivenFile) {
   harness_.deadline().SetCalendar(Calendar());
   const std::string path = dir_.File("mine.ics");
-  ASSERT_EQ(Run({/*all=*/false, /*ics=*/true, path}), kExitOk) << err_.str();
+  ASSERT_EQ(Run({.ics = true, .ics_file = path}), kExitOk) << err_.str();
   EXPECT_EQ(ReadFile(path), Calendar().calendar());
   EXPECT_EQ(out_.str(), "wrote 1 event to " + path + "\n");
   ASSERT_EQ(harness_.deadline().calendar_exports().size(), 1u);
@@ -189,7 +189,7 @@ TEST_F(DeadlinesCommandTest, IcsWithoutAFileUsesTheServersSuggestedName) {
   harness_.deadline().SetCalendar(Calendar());
   char* previous = getcwd(nullptr, 0);
   ASSERT_EQ(chdir(dir_.path().c_str()), 0);
-  const int code = Run({/*all=*/false, /*ics=*/true});
+  const int code = Run({.ics = true});
   ASSERT_EQ(chdir(previous), 0);
   free(previous);
   ASSERT_EQ(code, kExitOk) << err_.str();
@@ -201,7 +201,7 @@ TEST_F(DeadlinesCommandTest, IcsWithoutAFileUsesTheServersSuggestedName) {
 TEST_F(DeadlinesCommandTest, IcsIntoAMissingDirectoryIsALocalError) {
   harness_.deadline().SetCalendar(Calendar());
   const std::string path = dir_.File("no/such/dir/mine.ics");
-  EXPECT_EQ(Run({/*all=*/false, /*ics=*/true, path}), kExitLocalError);
+  EXPECT_EQ(Run({.ics = true, .ics_file = path}), kExitLocalError);
   EXPECT_THAT(err_.str(), HasSubstr("handin: cannot write " + path));
 }
 
