@@ -45,7 +45,12 @@ absl::Status CourseBuilder::Build() {
   if (!errors_.empty()) {
     return absl::InvalidArgumentError(absl::StrJoin(errors_, "\n"));
   }
+  // Expanding finds what only concrete items show (an opening not before
+  // its due instant).
   ExpandItems();
+  if (!errors_.empty()) {
+    return absl::InvalidArgumentError(absl::StrJoin(errors_, "\n"));
+  }
   return absl::OkStatus();
 }
 

@@ -60,6 +60,13 @@ class CourseBuilder {
   // when a template does not apply to the session.
   bool AddConcreteItem(const v1::Item& item, int item_index,
                        const SessionInfo* session);
+  // Opening passes (item_opens.cc): CheckOpens validates the `opens` rule
+  // of policy.items[i] (called by CheckItems); SetOpens sets c.opens_at for
+  // `session` (null: standalone) and records an error unless it is before
+  // c.due_at, which must be set.
+  void CheckOpens(const v1::Item& item, int i, absl::string_view label);
+  void SetOpens(const v1::Item& item, int item_index,
+                const SessionInfo* session, ConcreteItem& c);
   // "Mar 19", or "Mar 19 (<id>)" when the session id is not its date.
   std::string SessionName(const SessionInfo& session) const;
 
@@ -91,6 +98,8 @@ class CourseBuilder {
   std::vector<size_t> project_members_;  // Roster indexes, deduplicated.
   // Per policy item: its due instant when absolute (else InfinitePast).
   std::vector<absl::Time> absolute_due_;
+  // Per policy item: its opening instant when absolute (else InfinitePast).
+  std::vector<absl::Time> absolute_opens_;
 };
 
 }  // namespace handin::deadline

@@ -230,8 +230,11 @@ absl::Status DeadlineServiceImpl::DoExportCalendar(
   if (absl::Status s = Require(request.principal(), "principal"); !s.ok()) {
     return s;
   }
+  absl::StatusOr<std::vector<Extension>> extensions =
+      ExtensionsFor(request.principal());
+  if (!extensions.ok()) return extensions.status();
   absl::StatusOr<Calendar> calendar =
-      BuildCalendar(*course_, request.principal(), clock_.Now());
+      BuildCalendar(*course_, request.principal(), clock_.Now(), *extensions);
   if (!calendar.ok()) return calendar.status();
   response.set_calendar(FormatCalendar(*calendar));
   response.set_file_name(CalendarFileName(*course_, request.principal()));
@@ -289,7 +292,9 @@ grpc::ServerUnaryReactor* DeadlineServiceImpl::ExportCalendar(
     grpc::CallbackServerContext* context,
     const v1::ExportCalendarRequest* request,
     v1::ExportCalendarResponse* response) {
-  return Reply(context, DoExportCalendar(*request, *response));
+  return Run(context, [this, request, response] {
+    return DoExportCalendar(*request, *response);
+  });
 }
 
 }  // namespace handin::deadline

@@ -28,11 +28,11 @@ namespace handin::deadline {
 // signed tokens). Thread-safe.
 //
 // Extensions: with a storage stub, Evaluate, WhatIf, ListItems (for a
-// principal) and ListDeadlines read the extensions of the principal and of
-// each group they are in from storage and apply the one ChooseExtension
-// (extensions.h) picks; a storage failure fails the call (with storage's
-// code), as a verdict that ignored a granted extension would be wrong.
-// Those handlers then run on an executor of this service, never blocking
+// principal), ListDeadlines and ExportCalendar read the extensions of the
+// principal and of each group they are in from storage and apply the one
+// ChooseExtension (extensions.h) picks; a storage failure fails the call (with
+// storage's code), as a verdict that ignored a granted extension would be
+// wrong. Those handlers then run on an executor of this service, never blocking
 // gRPC's callback threads. Without a stub, extensions are disabled: the
 // handlers run inline as before, and the extension RPCs return
 // FAILED_PRECONDITION.
@@ -91,7 +91,8 @@ class DeadlineServiceImpl final
   // INVALID_ARGUMENT when course_id or principal is missing; NOT_FOUND for
   // another course or a principal not on the roster; FAILED_PRECONDITION
   // for a principal who owes nothing; otherwise BuildCalendar (deadlines.h)
-  // at clock.Now(), formatted by FormatCalendar (calendar.h).
+  // at clock.Now() under the principal's extensions, formatted by
+  // FormatCalendar (calendar.h).
   grpc::ServerUnaryReactor* ExportCalendar(
       grpc::CallbackServerContext* context,
       const v1::ExportCalendarRequest* request,

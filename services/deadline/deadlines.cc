@@ -82,7 +82,8 @@ std::string CalendarFileName(const Course& course,
 
 absl::StatusOr<Calendar> BuildCalendar(const Course& course,
                                        absl::string_view principal,
-                                       absl::Time now) {
+                                       absl::Time now,
+                                       absl::Span<const Extension> extensions) {
   absl::StatusOr<std::vector<const ConcreteItem*>> items =
       OwedBy(course, principal);
   if (!items.ok()) return items.status();
@@ -101,13 +102,23 @@ absl::StatusOr<Calendar> BuildCalendar(const Course& course,
   for (const ConcreteItem* item : *items) {
     CalendarEvent event;
     event.uid = CalendarUid(course, *item, principal);
-    event.start = item->due_at;
-    event.end = item->due_at + std::max(item->grace, kMinEventLength);
+    const Extension* extension =
+        ChooseExtension(course, principal, item->id, extensions);
+    // As Course::Evaluate: an extension never shortens.
+    const absl::Time due_at = extension == nullptr
+                                  ? item->due_at
+                                  : std::max(item->due_at, extension->due_at);
+    const std::string rule =
+        extension == nullptr
+            ? item->rule_text
+            : absl::StrCat(course.ExtensionText(*extension, principal, due_at),
+                           "; ", item->late_text);
+    event.start = due_at;
+    event.end = due_at + std::max(item->grace, kMinEventLength);
     event.summary = item->title;
     event.description = absl::StrCat(
-        item->rule_text, "\nDue ",
-        FormatLocal(item->due_at, course.time_zone()), "; submit it as item ",
-        item->id, " of ", course.id(), ".");
+        rule, "\nDue ", FormatLocal(due_at, course.time_zone()),
+        "; submit it as item ", item->id, " of ", course.id(), ".");
     calendar.events.push_back(std::move(event));
   }
   return calendar;

@@ -60,13 +60,19 @@ absl::StatusOr<std::vector<OwedItem>> ListDeadlines(
 // one event per item from its due instant to the end of its grace (at
 // least a minute, as DTEND must follow DTSTART), titled with the item's
 // title and described by its rule sentence, then a line with its due
-// instant in the course zone and its id; stamped `now`. Event UIDs are
-// CalendarUid. NotFound if `principal` is not on the roster;
-// InvalidArgument if it is empty; FailedPrecondition if they owe nothing
-// (staff), as a calendar needs an event.
-absl::StatusOr<Calendar> BuildCalendar(const Course& course,
-                                       absl::string_view principal,
-                                       absl::Time now);
+// instant in the course zone and its id; stamped `now`. When an extension
+// among `extensions` applies to the item (ChooseExtension in extensions.h),
+// the event is at the extended due instant (never earlier than the item's
+// own, as in Course::Evaluate) and its description starts with
+// Course::ExtensionText ("extended to 2024-05-03 18:00 EDT by prof:
+// illness") and the late rule instead of the rule sentence. Event UIDs are
+// CalendarUid, the same with or without an extension. NotFound if
+// `principal` is not on the roster; InvalidArgument if it is empty;
+// FailedPrecondition if they owe nothing (staff), as a calendar needs an
+// event.
+absl::StatusOr<Calendar> BuildCalendar(
+    const Course& course, absl::string_view principal, absl::Time now,
+    absl::Span<const Extension> extensions = {});
 
 // Returns "<item id>+<course id>+<principal>@handin", e.g.
 // "slides/2024-03-19+eecs598-w24+jiaheng@handin": the same in every export

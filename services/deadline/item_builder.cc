@@ -62,6 +62,7 @@ void CourseBuilder::CheckItems() {
   }
 
   absolute_due_.assign(policy_.items_size(), absl::InfinitePast());
+  absolute_opens_.assign(policy_.items_size(), absl::InfinitePast());
   absl::flat_hash_set<std::string> ids;
   for (int i = 0; i < policy_.items_size(); ++i) {
     const v1::Item& item = policy_.items(i);
@@ -169,6 +170,7 @@ void CourseBuilder::CheckItems() {
       }
     }
 
+    CheckOpens(item, i, label);
     if (FromProtoDuration(item.grace()) < absl::ZeroDuration() ||
         FromProtoDuration(item.completion_window()) < absl::ZeroDuration()) {
       Error({{"items", i}},
@@ -289,6 +291,7 @@ bool CourseBuilder::AddConcreteItem(const v1::Item& item, int item_index,
   c.due_text = relative.empty()
                    ? absl::StrCat("due ", due_local)
                    : absl::StrCat("due ", due_local, " (", relative, ")");
+  SetOpens(item, item_index, session, c);
 
   const v1::ItemDefaults& defaults = policy_.item_defaults();
   c.grace = Effective(item.has_grace(), item.grace(), defaults.has_grace(),

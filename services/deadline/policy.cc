@@ -129,6 +129,16 @@ absl::StatusOr<Verdict> Course::Evaluate(absl::string_view principal,
     return verdict;
   }
 
+  // Extensions move the due instant only; the opening stays.
+  if (started_at < item->opens_at) {
+    verdict.kind = VERDICT_KIND_REFUSED;
+    verdict.reason =
+        absl::StrCat(item->id, " opens ", FormatLocal(item->opens_at, zone_),
+                     "; started ", FormatLocal(started_at, zone_), ": ",
+                     HumanDuration(item->opens_at - started_at), " early");
+    return verdict;
+  }
+
   std::string when = absl::StrCat("started ", FormatLocal(started_at, zone_));
   if (completed_at.has_value() &&
       *completed_at - started_at > item->completion_window) {

@@ -58,6 +58,9 @@ struct ConcreteItem {
   std::string session_id;
   // Title with the session filled in.
   std::string title;
+  // When the item opens for submission; InfinitePast when open from the
+  // start. Before due_at (checked at load).
+  absl::Time opens_at = absl::InfinitePast();
   // When the item is due, and the allowances around it.
   absl::Time due_at;
   absl::Duration grace;
@@ -157,7 +160,10 @@ class Course {
   // `completed_at`. It is ON_TIME if at or before due + grace; otherwise
   // the item's late rule decides between LATE_COUNTED, LATE_NOT_COUNTED and
   // REFUSED. A principal who does not owe the item (not on the roster,
-  // staff, or not in its audience) gets REFUSED with the reason.
+  // staff, or not in its audience) gets REFUSED with the reason, and so
+  // does an upload started before the item opens ("slides/2024-03-19 opens
+  // 2024-03-04 00:00 EST; started 2024-03-01 09:00 EST: 2 days 15 hours
+  // early"); at the opening instant it is open.
   //
   // Errors: NotFound for an unknown item; InvalidArgument if `completed_at`
   // is before `started_at`.
@@ -172,7 +178,9 @@ class Course {
   // not-counted rule touches an upload up to it; the item's grace applies
   // after it, then its late rule, lateness measured from it. The reason
   // starts "extended to <due> by <granter> [for group <id>]: <reason>".
-  // A principal who does not owe the item is refused all the same.
+  // A principal who does not owe the item is refused all the same, and an
+  // extension does not open an item early: an upload started before the
+  // item opens is refused with or without one.
   // Errors as above, and InvalidArgument for an extension of another item.
   absl::StatusOr<Verdict> Evaluate(absl::string_view principal,
                                    absl::string_view item_id,

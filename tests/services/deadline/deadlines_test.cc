@@ -191,6 +191,53 @@ TEST(BuildCalendar, HasOneEventPerOwedItemFromDueToTheEndOfGrace) {
             absl::Minutes(10));
 }
 
+TEST(BuildCalendar, AnExtensionMovesTheEventAndSaysSo) {
+  std::unique_ptr<Course> course = LoadReferenceCourse();
+  ASSERT_NE(course, nullptr);
+  const std::string item = "question/2024-01-18";  // Due Jan 18 10:30 EST.
+  const std::vector<Extension> extensions = {
+      {item, "jiaheng", Utc(2024, 1, 20, 15, 30), "mosharaf", "illness"},
+      // Another student's: ignored.
+      {"question/2024-01-23", "ohjun", Utc(2024, 2, 1, 0, 0), "mosharaf", "x"},
+      // A stale one, before the item's own due: never shortens.
+      {"question/2024-01-25", "jiaheng", Utc(2024, 1, 1, 0, 0), "mosharaf",
+       "stale"}};
+  auto plain = BuildCalendar(*course, "jiaheng", kNow);
+  auto extended = BuildCalendar(*course, "jiaheng", kNow, extensions);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  ASSERT_TRUE(extended.ok()) << extended.status();
+  ASSERT_EQ(extended->events.size(), plain->events.size());
+  int moved = 0;
+  int stale = 0;
+  for (size_t i = 0; i < plain->events.size(); ++i) {
+    const CalendarEvent& before = plain->events[i];
+    const CalendarEvent& after = extended->events[i];
+    EXPECT_EQ(after.uid, before.uid);
+    if (after.uid == "question/2024-01-25+eecs598-w24+jiaheng@handin") {
+      EXPECT_EQ(after.start, before.start);
+      EXPECT_THAT(after.description,
+                  StartsWith("extended to 2024-01-25 10:30 EST by mosharaf: "
+                             "stale;"));
+      ++stale;
+      continue;
+    }
+    if (after.uid != absl::StrCat(item, "+eecs598-w24+jiaheng@handin")) {
+      EXPECT_EQ(after.start, before.start) << after.uid;
+      EXPECT_EQ(after.description, before.description) << after.uid;
+      continue;
+    }
+    ++moved;
+    EXPECT_EQ(after.start, Utc(2024, 1, 20, 15, 30));
+    EXPECT_EQ(after.end, Utc(2024, 1, 20, 15, 31));
+    EXPECT_EQ(after.description,
+              "extended to 2024-01-20 10:30 EST by mosharaf: illness; late "
+              "submissions are not counted\nDue 2024-01-20 10:30 EST; submit "
+              "it as item question/2024-01-18 of eecs598-w24.");
+  }
+  EXPECT_EQ(moved, 1);
+  EXPECT_EQ(stale, 1);
+}
+
 TEST(BuildCalendar, StaffHaveNoCalendarAndStrangersAreNotFound) {
   std::unique_ptr<Course> course = LoadReferenceCourse();
   ASSERT_NE(course, nullptr);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "common/executor.h"
 #include "common/proto_time.h"
 #include "common/server_runner.h"
@@ -28,6 +29,7 @@ using ::handin::common::v1::VerdictKind;
 using ::handin::deadline::testing::LoadReferenceCourse;
 using ::handin::deadline::testing::Utc;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kCourse[] = "eecs598-w24";
 // Owed by group leah-zin-rabia; due Mar 20 12:00 EDT (16:00 UTC); late
@@ -212,6 +214,43 @@ TEST_F(ExtensionServiceTest, WhatIfAndListDeadlinesSeeTheExtension) {
     EXPECT_EQ(item.due_local(), "2024-03-22 12:00 EDT");
   }
   EXPECT_TRUE(found);
+}
+
+// Returns the unfolded lines of the calendar event of kItem in zin's
+// exported calendar, from its UID to its END; fails the test on an error.
+std::string ZinsSummaryEvent(v1::DeadlineService::Stub& stub) {
+  v1::ExportCalendarRequest request;
+  request.set_course_id(kCourse);
+  request.set_principal("zin");
+  v1::ExportCalendarResponse response;
+  grpc::ClientContext context;
+  const grpc::Status status = stub.ExportCalendar(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  const std::string calendar =
+      absl::StrReplaceAll(response.calendar(), {{"\r\n ", ""}});
+  const size_t start =
+      calendar.find(absl::StrCat("UID:", kItem, "+", kCourse, "+zin@handin"));
+  EXPECT_NE(start, std::string::npos) << calendar;
+  if (start == std::string::npos) return "";
+  return calendar.substr(start, calendar.find("END:VEVENT", start) - start);
+}
+
+TEST_F(ExtensionServiceTest, ExportCalendarFollowsTheExtendedDueUntilRevoked) {
+  const std::string before = ZinsSummaryEvent(*stub_);
+  EXPECT_THAT(before, HasSubstr("DTSTART:20240320T160000Z"));
+  EXPECT_THAT(before, Not(HasSubstr("extended to")));
+
+  ASSERT_TRUE(Grant("mosharaf").ok());
+  const std::string extended = ZinsSummaryEvent(*stub_);
+  EXPECT_THAT(extended, HasSubstr("DTSTART:20240322T160000Z"));
+  EXPECT_THAT(extended,
+              HasSubstr("DESCRIPTION:extended to 2024-03-22 12:00 EDT by "
+                        "mosharaf for group leah-zin-rabia: the paper's code "
+                        "was unavailable\\; late submissions are not counted"));
+  EXPECT_THAT(extended, HasSubstr("Due 2024-03-22 12:00 EDT"));
+
+  ASSERT_TRUE(Revoke("mosharaf").ok());
+  EXPECT_EQ(ZinsSummaryEvent(*stub_), before);
 }
 
 TEST_F(ExtensionServiceTest, ListExtensionsShowsGrantsToStaff) {
