@@ -8,6 +8,7 @@ HANDIN_DEBIAN_PACKAGES=(
   librocksdb-dev libabsl-dev libssl-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format grpc-proto
+  libqpdf-dev libarchive-dev libmagic-dev libmagic-mgc  # content checks of uploads
   python3-icalendar  # the calendar export is checked by an independent parser
 )
 
