@@ -5,6 +5,7 @@
 
 #include "common/grpc_status.h"
 #include "services/storage/storage_service.h"
+#include "services/storage/unary_rpc.h"
 #include "spdlog/spdlog.h"
 
 namespace handin::storage {
@@ -20,18 +21,6 @@ using ::handin::storage::v1::ListExtensionsRequest;
 using ::handin::storage::v1::ListExtensionsResponse;
 using ::handin::storage::v1::PutExtensionRequest;
 using ::handin::storage::v1::PutExtensionResponse;
-
-// Runs `work` (returning absl::Status) on `executor` and finishes the call
-// with its status.
-template <typename Work>
-grpc::ServerUnaryReactor* FinishOnExecutor(grpc::CallbackServerContext* context,
-                                           Executor& executor, Work work) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  executor.Schedule([reactor, work = std::move(work)]() mutable {
-    reactor->Finish(ToGrpcStatus(work()));
-  });
-  return reactor;
-}
 
 }  // namespace
 

@@ -4,16 +4,20 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
-#include "common/sha256.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "services/storage/keys.h"
 #include "services/storage/rocks_status.h"
+#include "services/storage/scan.h"
 
 namespace handin::storage {
 namespace {
 
 using ::handin::common::v1::Extension;
+using ::handin::storage::v1::AUDIT_EVENT_KIND_EXTENSION_GRANTED;
+using ::handin::storage::v1::AUDIT_EVENT_KIND_EXTENSION_REVOKED;
+using ::handin::storage::v1::AuditEvent;
+using ::handin::storage::v1::AuditEventKind;
 using ::handin::storage::v1::EXTENSION_ACTION_GRANT;
 using ::handin::storage::v1::EXTENSION_ACTION_REVOKE;
 using ::handin::storage::v1::ExtensionAuditEntry;
@@ -38,59 +42,25 @@ absl::Status ValidateIds(absl::string_view course_id, absl::string_view item_id,
   return keys::ValidateKeyComponent("principal", principal);
 }
 
+// An audit event of `kind` about `extension`'s subject.
+AuditEvent ExtensionEvent(AuditEventKind kind, const Extension& extension,
+                          absl::string_view actor, absl::string_view reason) {
+  AuditEvent event;
+  event.set_kind(kind);
+  event.set_course_id(extension.course_id());
+  event.set_principal(extension.principal());
+  event.set_item_id(extension.item_id());
+  event.set_actor(std::string(actor));
+  event.set_reason(std::string(reason));
+  return event;
+}
+
 absl::Status RequireText(absl::string_view what, absl::string_view value) {
   if (!value.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(what, " is required"));
 }
 
-// Calls `visit` with each parsed value under `prefix`, in key order.
-template <typename Message, typename Visit>
-absl::Status Scan(rocksdb::DB& db, const std::string& prefix,
-                  absl::string_view what, Visit visit) {
-  const std::string end = keys::PrefixEnd(prefix);
-  const rocksdb::Slice end_slice(end);
-  rocksdb::ReadOptions read;
-  read.iterate_upper_bound = &end_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(read));
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    Message message;
-    if (!message.ParseFromArray(it->value().data(),
-                                static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(
-          absl::StrCat("a stored entry of ", what, " is corrupt"));
-    }
-    visit(std::move(message));
-  }
-  return FromRocksStatus(it->status(), absl::StrCat("listing ", what));
-}
-
 }  // namespace
-
-absl::StatusOr<std::unique_ptr<ExtensionStore>> ExtensionStore::Open(
-    rocksdb::DB& db, const Clock& clock) {
-  std::unique_ptr<ExtensionStore> store(new ExtensionStore(db, clock));
-  const std::string prefix = keys::ExtensionAuditPrefix();
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
-  it->SeekForPrev(keys::PrefixEnd(prefix));
-  absl::MutexLock lock(&store->mu_);
-  if (it->Valid() && it->key().starts_with(prefix)) {
-    ExtensionAuditEntry last;
-    if (!last.ParseFromArray(it->value().data(),
-                             static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(
-          "the last extension audit entry is corrupt; the audit log cannot "
-          "be continued");
-    }
-    store->last_sequence_ = last.sequence();
-    store->last_sha256_hex_ = Sha256::Of(ToStringView(it->value()));
-  }
-  if (absl::Status s =
-          FromRocksStatus(it->status(), "reading the extension audit log");
-      !s.ok()) {
-    return s;
-  }
-  return store;
-}
 
 absl::StatusOr<std::optional<Extension>> ExtensionStore::Read(
     const std::string& key) {
@@ -107,32 +77,17 @@ absl::StatusOr<std::optional<Extension>> ExtensionStore::Read(
 
 absl::Status ExtensionStore::WriteWithAudit(const std::string& key,
                                             const Extension* value,
-                                            ExtensionAuditEntry entry) {
-  entry.set_sequence(last_sequence_ + 1);
-  *entry.mutable_recorded_at() = ToProtoTimestamp(clock_.Now());
-  entry.set_previous_sha256_hex(last_sha256_hex_);
-  const std::string entry_bytes = entry.SerializeAsString();
-
+                                            AuditEvent event) {
   rocksdb::WriteBatch batch;
   rocksdb::Status status = value != nullptr
                                ? batch.Put(key, value->SerializeAsString())
                                : batch.Delete(key);
-  if (status.ok()) {
-    status = batch.Put(keys::ExtensionAuditKey(entry.sequence()), entry_bytes);
-  }
-  if (status.ok()) {
-    rocksdb::WriteOptions synced;
-    synced.sync = true;
-    status = db_.Write(synced, &batch);
-  }
   if (!status.ok()) {
-    return FromRocksStatus(
-        status, absl::StrCat("writing an extension change of ",
-                             entry.course_id(), " and its audit entry"));
+    return FromRocksStatus(status, "preparing an extension change");
   }
-  last_sequence_ = entry.sequence();
-  last_sha256_hex_ = Sha256::Of(entry_bytes);
-  return absl::OkStatus();
+  const std::string what =
+      absl::StrCat("an extension change of ", event.course_id());
+  return audit_.Commit(batch, std::move(event), what).status();
 }
 
 absl::StatusOr<PutExtensionResult> ExtensionStore::Put(Extension extension) {
@@ -158,14 +113,12 @@ absl::StatusOr<PutExtensionResult> ExtensionStore::Put(Extension extension) {
   if (!previous.ok()) return previous.status();
   *extension.mutable_granted_at() = ToProtoTimestamp(clock_.Now());
 
-  ExtensionAuditEntry entry;
-  entry.set_course_id(extension.course_id());
-  entry.set_action(EXTENSION_ACTION_GRANT);
-  entry.set_actor(extension.granted_by());
-  entry.set_reason(extension.reason());
-  if (previous->has_value()) *entry.mutable_old_value() = **previous;
-  *entry.mutable_new_value() = extension;
-  if (absl::Status s = WriteWithAudit(key, &extension, std::move(entry));
+  AuditEvent event =
+      ExtensionEvent(AUDIT_EVENT_KIND_EXTENSION_GRANTED, extension,
+                     extension.granted_by(), extension.reason());
+  if (previous->has_value()) *event.mutable_old_extension() = **previous;
+  *event.mutable_new_extension() = extension;
+  if (absl::Status s = WriteWithAudit(key, &extension, std::move(event));
       !s.ok()) {
     return s;
   }
@@ -191,13 +144,10 @@ absl::StatusOr<Extension> ExtensionStore::Delete(absl::string_view course_id,
         absl::StrCat("there is no ", Describe(course_id, item_id, principal),
                      " to revoke (ListExtensions shows the ones there are)"));
   }
-  ExtensionAuditEntry entry;
-  entry.set_course_id(std::string(course_id));
-  entry.set_action(EXTENSION_ACTION_REVOKE);
-  entry.set_actor(std::string(revoked_by));
-  entry.set_reason(std::string(reason));
-  *entry.mutable_old_value() = **existing;
-  if (absl::Status s = WriteWithAudit(key, nullptr, std::move(entry));
+  AuditEvent event = ExtensionEvent(AUDIT_EVENT_KIND_EXTENSION_REVOKED,
+                                    **existing, revoked_by, reason);
+  *event.mutable_old_extension() = **existing;
+  if (absl::Status s = WriteWithAudit(key, nullptr, std::move(event));
       !s.ok()) {
     return s;
   }
@@ -207,21 +157,15 @@ absl::StatusOr<Extension> ExtensionStore::Delete(absl::string_view course_id,
 absl::StatusOr<std::vector<Extension>> ExtensionStore::List(
     absl::string_view course_id, absl::string_view item_id,
     absl::string_view principal) {
-  if (absl::Status s = keys::ValidateKeyComponent("course_id", course_id);
+  if (absl::Status s = keys::ValidateListQuery(course_id, item_id, principal);
       !s.ok()) {
     return s;
-  }
-  for (absl::string_view filter : {item_id, principal}) {
-    if (!filter.empty() && !keys::ValidateKeyComponent("filter", filter).ok()) {
-      return absl::InvalidArgumentError(
-          "item_id and principal must not contain a NUL byte");
-    }
   }
   const std::string prefix =
       principal.empty() ? keys::CourseExtensionPrefix(course_id)
                         : keys::PrincipalExtensionPrefix(course_id, principal);
   std::vector<Extension> out;
-  absl::Status status = Scan<Extension>(
+  absl::Status status = ScanMessages<Extension>(
       db_, prefix, absl::StrCat("the extensions of ", course_id),
       [&](Extension extension) {
         if (item_id.empty() || extension.item_id() == item_id) {
@@ -238,13 +182,31 @@ absl::StatusOr<std::vector<ExtensionAuditEntry>> ExtensionStore::ListAudit(
       !s.ok()) {
     return s;
   }
+  absl::StatusOr<std::vector<AuditEvent>> events = audit_.List();
+  if (!events.ok()) return events.status();
   std::vector<ExtensionAuditEntry> out;
-  absl::Status status = Scan<ExtensionAuditEntry>(
-      db_, keys::ExtensionAuditPrefix(), "the extension audit log",
-      [&](ExtensionAuditEntry entry) {
-        if (entry.course_id() == course_id) out.push_back(std::move(entry));
-      });
-  if (!status.ok()) return status;
+  for (AuditEvent& event : *events) {
+    const bool grant = event.kind() == AUDIT_EVENT_KIND_EXTENSION_GRANTED;
+    if ((!grant && event.kind() != AUDIT_EVENT_KIND_EXTENSION_REVOKED) ||
+        event.course_id() != course_id) {
+      continue;
+    }
+    ExtensionAuditEntry& entry = out.emplace_back();
+    entry.set_sequence(event.sequence());
+    *entry.mutable_recorded_at() = event.recorded_at();
+    entry.set_action(grant ? EXTENSION_ACTION_GRANT : EXTENSION_ACTION_REVOKE);
+    entry.set_actor(std::move(*event.mutable_actor()));
+    entry.set_reason(std::move(*event.mutable_reason()));
+    if (event.has_old_extension()) {
+      *entry.mutable_old_value() = std::move(*event.mutable_old_extension());
+    }
+    if (event.has_new_extension()) {
+      *entry.mutable_new_value() = std::move(*event.mutable_new_extension());
+    }
+    entry.set_previous_sha256_hex(
+        std::move(*event.mutable_previous_hash_hex()));
+    entry.set_course_id(std::move(*event.mutable_course_id()));
+  }
   return out;
 }
 

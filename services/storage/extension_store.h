@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "handin/common/v1/extension.pb.h"
 #include "handin/storage/v1/storage_service.pb.h"
+#include "services/storage/audit_log.h"
 
 namespace rocksdb {
 class DB;
@@ -30,21 +31,20 @@ struct PutExtensionResult {
   std::optional<handin::common::v1::Extension> previous;
 };
 
-// Deadline extensions and their append-only, hash-chained audit log, in the
-// RocksDB database of a SubmissionStore (keys: services/storage/keys.h).
-// Each change writes the extension (or its deletion) and one audit entry in
-// one synced WriteBatch: once Put or Delete returns, both survive a crash,
-// and neither exists without the other. Whether a grant is allowed is not
-// checked here; that is the deadline service's policy.
+// Deadline extensions, in the RocksDB database of a SubmissionStore (keys:
+// services/storage/keys.h), each change audited in the store's AuditLog.
+// Each change writes the extension (or its deletion) and one audit event
+// (EXTENSION_GRANTED or EXTENSION_REVOKED) in one synced WriteBatch: once
+// Put or Delete returns, both survive a crash, and neither exists without
+// the other. Whether a grant is allowed is not checked here; that is the
+// deadline service's policy.
 //
-// Thread-safe. Changes are serialised (one audit sequence); reads are not.
+// Thread-safe. Changes are serialised; reads are not.
 class ExtensionStore {
  public:
-  // Reads the last audit entry of `db` to continue its sequence and hash
-  // chain. `db` and `clock` must outlive the store. DATA_LOSS if the last
-  // entry is corrupt; others as FromRocksStatus maps them.
-  static absl::StatusOr<std::unique_ptr<ExtensionStore>> Open(
-      rocksdb::DB& db, const Clock& clock);
+  // `db`, `clock` and `audit` must outlive the store.
+  ExtensionStore(rocksdb::DB& db, const Clock& clock, AuditLog& audit)
+      : db_(db), clock_(clock), audit_(audit) {}
 
   // Stores `extension`, replacing the one of the same (course, item,
   // principal), with granted_at set to the clock's now, and appends a GRANT
@@ -70,34 +70,29 @@ class ExtensionStore {
       absl::string_view course_id, absl::string_view item_id,
       absl::string_view principal);
 
-  // Returns the course's audit entries, oldest first. INVALID_ARGUMENT for
-  // an empty course id.
+  // Returns the course's extension events of the audit log as
+  // ExtensionAuditEntry, oldest first. INVALID_ARGUMENT for an empty course
+  // id; DATA_LOSS if an event does not parse.
   absl::StatusOr<std::vector<handin::storage::v1::ExtensionAuditEntry>>
   ListAudit(absl::string_view course_id);
 
  private:
-  ExtensionStore(rocksdb::DB& db, const Clock& clock)
-      : db_(db), clock_(clock) {}
-
   // Reads the extension under `key`; nullopt if there is none.
   absl::StatusOr<std::optional<handin::common::v1::Extension>> Read(
       const std::string& key);
-  // Writes `key` := `value` (or deletes it if `value` is null) and the
-  // audit `entry`, completed with sequence, time and chain, in one synced
-  // batch.
+  // Writes `key` := `value` (or deletes it if `value` is null) with the
+  // audit `event` in one synced batch.
   absl::Status WriteWithAudit(const std::string& key,
                               const handin::common::v1::Extension* value,
-                              handin::storage::v1::ExtensionAuditEntry entry)
+                              handin::storage::v1::AuditEvent event)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   rocksdb::DB& db_;
   const Clock& clock_;
+  AuditLog& audit_;
 
+  // Serialises each change's read of the old value with its write.
   absl::Mutex mu_;
-  // The sequence of the last audit entry written (0: none yet).
-  uint64_t last_sequence_ ABSL_GUARDED_BY(mu_) = 0;
-  // SHA-256 of the last audit entry's stored bytes ("" when none).
-  std::string last_sha256_hex_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace handin::storage

@@ -14,7 +14,11 @@ constexpr absl::string_view kSubmission = "sub";
 constexpr absl::string_view kByItem = "by_item";
 constexpr absl::string_view kByPrincipal = "by_principal";
 constexpr absl::string_view kExtension = "ext";
-constexpr absl::string_view kExtensionAudit = "ext_audit";
+constexpr absl::string_view kIdempotency = "idem";
+constexpr absl::string_view kRefusal = "refusal";
+constexpr absl::string_view kRefusalByItem = "refusal_by_item";
+constexpr absl::string_view kRefusalByPrincipal = "refusal_by_principal";
+constexpr absl::string_view kAudit = "audit";
 constexpr unsigned char kManifestVersion = 1;
 constexpr size_t kManifestSize = 1 + 8 + 8;
 
@@ -64,6 +68,19 @@ absl::Status ValidateKeyComponent(absl::string_view what,
         absl::StrCat(what, " contains a NUL byte"));
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateListQuery(absl::string_view course_id,
+                               absl::string_view item_id,
+                               absl::string_view principal) {
+  absl::Status status = ValidateKeyComponent("course_id", course_id);
+  if (status.ok() && !item_id.empty()) {
+    status = ValidateKeyComponent("item_id", item_id);
+  }
+  if (status.ok() && !principal.empty()) {
+    status = ValidateKeyComponent("principal", principal);
+  }
+  return status;
 }
 
 std::string PrefixEnd(absl::string_view prefix) {
@@ -145,9 +162,52 @@ std::string ExtensionKey(absl::string_view course_id,
   return Join({kExtension, course_id, principal, item_id});
 }
 
-std::string ExtensionAuditPrefix() { return Join({kExtensionAudit, ""}); }
-std::string ExtensionAuditKey(uint64_t sequence) {
-  return Join({kExtensionAudit, Hex16(sequence)});
+std::string IdempotencyKey(absl::string_view course_id,
+                           absl::string_view principal,
+                           absl::string_view idempotency_key) {
+  return Join({kIdempotency, course_id, principal, idempotency_key});
+}
+
+std::string RefusalPrefix(absl::string_view course_id) {
+  return Join({kRefusal, course_id, ""});
+}
+std::string RefusalKey(absl::string_view course_id,
+                       absl::string_view attempt_id) {
+  return Join({kRefusal, course_id, attempt_id});
+}
+std::string RefusalItemIndexPrefix(absl::string_view course_id,
+                                   absl::string_view item_id) {
+  return Join({kRefusalByItem, course_id, item_id, ""});
+}
+std::string RefusalItemIndexKey(absl::string_view course_id,
+                                absl::string_view item_id,
+                                absl::string_view attempt_id) {
+  return Join({kRefusalByItem, course_id, item_id, attempt_id});
+}
+std::string RefusalPrincipalIndexPrefix(absl::string_view course_id,
+                                        absl::string_view principal) {
+  return Join({kRefusalByPrincipal, course_id, principal, ""});
+}
+std::string RefusalPrincipalIndexKey(absl::string_view course_id,
+                                     absl::string_view principal,
+                                     absl::string_view attempt_id) {
+  return Join({kRefusalByPrincipal, course_id, principal, attempt_id});
+}
+
+std::string AuditPrefix() { return Join({kAudit, ""}); }
+std::string AuditKey(uint64_t sequence) {
+  return Join({kAudit, Hex16(sequence)});
+}
+absl::StatusOr<uint64_t> ParseAuditKey(absl::string_view key) {
+  const std::string prefix = AuditPrefix();
+  uint64_t sequence = 0;
+  if (key.size() != prefix.size() + 16 ||
+      key.substr(0, prefix.size()) != prefix ||
+      !absl::SimpleHexAtoi(key.substr(prefix.size()), &sequence)) {
+    return absl::DataLossError(
+        absl::StrCat("malformed audit key \"", absl::CHexEscape(key), "\""));
+  }
+  return sequence;
 }
 
 std::string EncodeManifest(const BlobManifest& manifest) {

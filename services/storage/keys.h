@@ -20,13 +20,22 @@
 //   sub\0<course>\0<submission id>             -> SubmissionRecord (proto)
 //   by_item\0<course>\0<item>\0<submission id> -> "" (index)
 //   by_principal\0<course>\0<principal>\0<id>  -> "" (index)
+//   idem\0<course>\0<principal>\0<key>        -> submission id (index)
+//   refusal\0<course>\0<attempt id>           -> RefusedAttempt (proto)
+//   refusal_by_item\0<course>\0<item>\0<attempt id>    -> RefusedAttempt
+//   refusal_by_principal\0<course>\0<principal>\0<id> -> RefusedAttempt
 //   ext\0<course>\0<principal>\0<item>        -> Extension (proto)
-//   ext_audit\0<sequence>                     -> ExtensionAuditEntry (proto)
+//   audit\0<sequence>                         -> AuditEvent (proto)
 //
-// Extensions are keyed principal first, so the deadline service's read on
-// every verdict (one principal and their groups) is a prefix scan. The
-// audit log is one sequence for the whole store, so it is one hash chain;
-// its entries are only ever appended.
+// A submission's record, both indexes, its idem entry (when it has a key)
+// and its SUBMISSION_ACCEPTED audit event are one synced WriteBatch; so are
+// a refusal, its indexes and its ATTEMPT_REFUSED event, and an extension
+// change and its event. Extensions are keyed principal first, so the
+// deadline service's read on every verdict (one principal and their groups)
+// is a prefix scan. The audit log is one sequence for the whole store, so it
+// is one hash chain (services/storage/audit_chain.h); its events are only
+// ever appended. Refusal indexes hold copies of the attempt (small, never
+// changed), so a listing is one prefix scan.
 //
 // Chunks are written under the id of the upload that sent them and never
 // move: committing an upload writes a manifest that names the upload, so a
@@ -39,6 +48,13 @@ namespace handin::storage::keys {
 // a NUL byte.
 absl::Status ValidateKeyComponent(absl::string_view what,
                                   absl::string_view component);
+
+// Returns OK for the arguments of a listing: a valid `course_id`, and
+// `item_id` and `principal` each empty (no filter) or valid. Otherwise
+// InvalidArgument naming the first bad one.
+absl::Status ValidateListQuery(absl::string_view course_id,
+                               absl::string_view item_id,
+                               absl::string_view principal);
 
 // Returns the smallest key greater than every key that starts with
 // `prefix`; `prefix` must be non-empty and not end in 0xff (ours end in a
@@ -91,9 +107,34 @@ std::string ExtensionKey(absl::string_view course_id,
                          absl::string_view principal,
                          absl::string_view item_id);
 
-// ext_audit\0 and ext_audit\0<sequence as 16 hex digits>.
-std::string ExtensionAuditPrefix();
-std::string ExtensionAuditKey(uint64_t sequence);
+// idem\0<course>\0<principal>\0<idempotency key>
+std::string IdempotencyKey(absl::string_view course_id,
+                           absl::string_view principal,
+                           absl::string_view idempotency_key);
+
+// refusal\0<course>\0 and refusal\0<course>\0<attempt id>
+std::string RefusalPrefix(absl::string_view course_id);
+std::string RefusalKey(absl::string_view course_id,
+                       absl::string_view attempt_id);
+// refusal_by_item\0<course>\0<item>\0 and the same followed by the id.
+std::string RefusalItemIndexPrefix(absl::string_view course_id,
+                                   absl::string_view item_id);
+std::string RefusalItemIndexKey(absl::string_view course_id,
+                                absl::string_view item_id,
+                                absl::string_view attempt_id);
+// refusal_by_principal\0<course>\0<principal>\0 and the same followed by
+// the id.
+std::string RefusalPrincipalIndexPrefix(absl::string_view course_id,
+                                        absl::string_view principal);
+std::string RefusalPrincipalIndexKey(absl::string_view course_id,
+                                     absl::string_view principal,
+                                     absl::string_view attempt_id);
+
+// audit\0 and audit\0<sequence as 16 hex digits>.
+std::string AuditPrefix();
+std::string AuditKey(uint64_t sequence);
+// Returns the sequence of an audit key; DataLoss if `key` is not one.
+absl::StatusOr<uint64_t> ParseAuditKey(absl::string_view key);
 
 // What a blob key points at: the upload whose chunks hold the bytes.
 struct BlobManifest {

@@ -118,13 +118,16 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
           absl::CancelledError("the call was cancelled; nothing was stored"));
       return;
     }
+    bool replayed = false;
     absl::StatusOr<SubmissionRecord> record = store_.Commit(
-        *upload_, std::move(*request_.mutable_commit()->mutable_record()));
+        *upload_, std::move(*request_.mutable_commit()->mutable_record()),
+        &replayed);
     if (!record.ok()) {
       AbortAndFinish(record.status());
       return;
     }
     *response_->mutable_record() = *std::move(record);
+    response_->set_replayed(replayed);
     Finish(grpc::Status::OK);
   }
 

@@ -41,6 +41,12 @@ inline constexpr size_t kReadPieceBytes = size_t{256} << 10;
 //   bytes in kReadPieceBytes chunks with their offsets. DATA_LOSS ends the
 //   stream if the stored bytes do not verify; chunks already sent must then
 //   be discarded (see BlobReader).
+//   With an idempotency key already used: OK with `replayed` and the
+//   original record (same content), or ALREADY_EXISTS (other content); see
+//   SubmissionStore::Commit.
+// LookupIdempotencyKey: SubmissionStore::FindByIdempotencyKey.
+// RecordRefusal, ListRefusals: RefusalStore::Record and List (their
+//   errors, unchanged; a missing attempt is INVALID_ARGUMENT).
 // PutExtension, DeleteExtension, ListExtensions, ListExtensionAudit: the
 //   ExtensionStore calls of the same names (its errors, unchanged).
 class StorageServiceImpl final
@@ -67,6 +73,22 @@ class StorageServiceImpl final
   grpc::ServerWriteReactor<handin::common::v1::Chunk>* ReadSubmission(
       grpc::CallbackServerContext* context,
       const handin::storage::v1::ReadSubmissionRequest* request) override;
+
+  // Idempotency and refusals (defined in evidence_rpcs.cc).
+  grpc::ServerUnaryReactor* LookupIdempotencyKey(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::LookupIdempotencyKeyRequest* request,
+      handin::storage::v1::LookupIdempotencyKeyResponse* response) override;
+
+  grpc::ServerUnaryReactor* RecordRefusal(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::RecordRefusalRequest* request,
+      handin::storage::v1::RecordRefusalResponse* response) override;
+
+  grpc::ServerUnaryReactor* ListRefusals(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::ListRefusalsRequest* request,
+      handin::storage::v1::ListRefusalsResponse* response) override;
 
   // Extensions (defined in extension_rpcs.cc).
   grpc::ServerUnaryReactor* PutExtension(

@@ -38,4 +38,9 @@ absl::StatusOr<absl::Time> ParseSubmissionId(absl::string_view id) {
          absl::Microseconds(micros);
 }
 
+std::string DescribeSubmission(absl::string_view course_id,
+                               absl::string_view submission_id) {
+  return absl::StrCat("submission ", submission_id, " of course ", course_id);
+}
+
 }  // namespace handin::storage

@@ -21,6 +21,10 @@ std::string FormatSubmissionId(absl::Time t);
 // are only parsed back from disk) if `id` is not one.
 absl::StatusOr<absl::Time> ParseSubmissionId(absl::string_view id);
 
+// Returns "submission <id> of course <course>", for messages.
+std::string DescribeSubmission(absl::string_view course_id,
+                               absl::string_view submission_id);
+
 }  // namespace handin::storage
 
 #endif  // HANDIN_SERVICES_STORAGE_SUBMISSION_ID_H_

@@ -22,12 +22,6 @@ namespace {
 
 using handin::common::v1::SubmissionRecord;
 
-rocksdb::WriteOptions SyncedWrite() {
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  return options;
-}
-
 absl::Status ValidateRecord(const SubmissionRecord& record,
                             const std::string& course_id) {
   if (!record.submission_id().empty()) {
@@ -46,17 +40,19 @@ absl::Status ValidateRecord(const SubmissionRecord& record,
   status =
       keys::ValidateKeyComponent("the record's principal", record.principal());
   if (!status.ok()) return status;
+  if (record.idempotency_key().size() > kMaxIdempotencyKeyBytes ||
+      record.idempotency_key().find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the record's idempotency_key is ", record.idempotency_key().size(),
+        " bytes or holds a NUL byte; at most ", kMaxIdempotencyKeyBytes,
+        " bytes without NUL"));
+  }
   if (!IsSha256Hex(record.sha256_hex())) {
     return absl::InvalidArgumentError(
         absl::StrCat("the record's sha256_hex \"", record.sha256_hex(),
                      "\" is not 64 lower-case hex digits"));
   }
   return absl::OkStatus();
-}
-
-std::string Describe(absl::string_view course_id,
-                     absl::string_view submission_id) {
-  return absl::StrCat("submission ", submission_id, " of course ", course_id);
 }
 
 }  // namespace
@@ -93,10 +89,15 @@ absl::StatusOr<std::unique_ptr<SubmissionStore>> SubmissionStore::Open(
   if (!swept.ok()) return swept.status();
   spdlog::info("event=store_opened data_dir={} blobs={} swept_uploads={}", dir,
                swept->blobs, swept->swept_uploads);
-  absl::StatusOr<std::unique_ptr<ExtensionStore>> extensions =
-      ExtensionStore::Open(*store->db_, clock);
-  if (!extensions.ok()) return extensions.status();
-  store->extensions_ = *std::move(extensions);
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit =
+      AuditLog::Open(*store->db_, clock);
+  if (!audit.ok()) return audit.status();
+  store->audit_ = *std::move(audit);
+  store->ids_ = std::make_unique<IdAllocator>(*store->db_, clock);
+  store->extensions_ =
+      std::make_unique<ExtensionStore>(*store->db_, clock, *store->audit_);
+  store->refusals_ =
+      std::make_unique<RefusalStore>(*store->db_, *store->ids_, *store->audit_);
   absl::MutexLock lock(&store->mu_);
   store->next_upload_id_ = swept->max_upload_id + 1;
   return store;
@@ -176,12 +177,14 @@ absl::Status SubmissionStore::DeleteChunks(uint64_t upload_id) {
 }
 
 absl::StatusOr<SubmissionRecord> SubmissionStore::Commit(
-    Upload& upload, SubmissionRecord record) {
+    Upload& upload, SubmissionRecord record, bool* replayed) {
+  if (replayed != nullptr) *replayed = false;
   if (!upload.open_) {
     return absl::FailedPreconditionError(
         "the upload is already committed or aborted");
   }
-  // Every failure below leaves nothing but staged chunks: delete them.
+  // Every outcome but a new record leaves nothing but staged chunks: delete
+  // them.
   absl::Cleanup abort = [&] { Abort(upload).IgnoreError(); };
   if (record.course_id().empty()) record.set_course_id(upload.course_id_);
   absl::Status status = ValidateRecord(record, upload.course_id_);
@@ -198,29 +201,76 @@ absl::StatusOr<SubmissionRecord> SubmissionStore::Commit(
                      " but the record declares ", record.sha256_hex()));
   }
 
-  // A copy: `record` is moved into the return value before the cleanups
+  // Copies: `record` is moved into the return value before the cleanups
   // below run.
   const std::string sha = record.sha256_hex();
+  const std::string idem =
+      record.idempotency_key().empty()
+          ? ""
+          : keys::IdempotencyKey(record.course_id(), record.principal(),
+                                 record.idempotency_key());
   {
     absl::MutexLock lock(&mu_);
-    const auto blob_is_free = [this, &sha]()
-                                  ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-                                    return !committing_blobs_.contains(sha);
-                                  };
-    mu_.Await(absl::Condition(&blob_is_free));
+    const auto free = [this, &sha, &idem]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !committing_blobs_.contains(sha) &&
+             (idem.empty() || !committing_keys_.contains(idem));
+    };
+    mu_.Await(absl::Condition(&free));
     committing_blobs_.insert(sha);
-    absl::StatusOr<std::string> id = NextSubmissionIdLocked(record.course_id());
-    if (!id.ok()) {
-      committing_blobs_.erase(sha);
-      return id.status();
-    }
-    record.set_submission_id(*std::move(id));
+    if (!idem.empty()) committing_keys_.insert(idem);
   }
   absl::Cleanup release = [&] {
     absl::MutexLock lock(&mu_);
     committing_blobs_.erase(sha);
+    if (!idem.empty()) committing_keys_.erase(idem);
   };
 
+  absl::StatusOr<std::optional<SubmissionRecord>> replay = FindReplay(record);
+  if (!replay.ok()) return replay.status();
+  if (replay->has_value()) {
+    if (replayed != nullptr) *replayed = true;
+    spdlog::info(
+        "event=replayed course={} submission={} principal={} "
+        "idempotency_key={}",
+        record.course_id(), (*replay)->submission_id(), record.principal(),
+        record.idempotency_key());
+    return **std::move(replay);
+  }
+  absl::StatusOr<std::string> id =
+      ids_->Next(keys::SubmissionPrefix(record.course_id()));
+  if (!id.ok()) return id.status();
+  record.set_submission_id(*std::move(id));
+  status = WriteSubmission(upload, record);
+  if (!status.ok()) return status;
+  std::move(abort).Cancel();
+  upload.open_ = false;
+  return record;
+}
+
+absl::StatusOr<std::optional<SubmissionRecord>> SubmissionStore::FindReplay(
+    const SubmissionRecord& record) {
+  if (record.idempotency_key().empty()) return std::nullopt;
+  absl::StatusOr<std::optional<SubmissionRecord>> existing =
+      FindByIdempotencyKey(record.course_id(), record.principal(),
+                           record.idempotency_key());
+  if (!existing.ok() || !existing->has_value()) return existing;
+  const SubmissionRecord& found = **existing;
+  if (found.sha256_hex() == record.sha256_hex() &&
+      found.size_bytes() == record.size_bytes() &&
+      found.item_id() == record.item_id()) {
+    return existing;
+  }
+  return absl::AlreadyExistsError(absl::StrCat(
+      "idempotency key \"", record.idempotency_key(),
+      "\" was already used for submission ", found.submission_id(), " (item ",
+      found.item_id(), ", SHA-256 ", found.sha256_hex(),
+      "); this upload has other content (item ", record.item_id(), ", SHA-256 ",
+      record.sha256_hex(), "); a new upload needs a new idempotency key"));
+}
+
+absl::Status SubmissionStore::WriteSubmission(const Upload& upload,
+                                              const SubmissionRecord& record) {
+  const std::string& sha = record.sha256_hex();
   rocksdb::WriteBatch batch;
   std::string existing;
   const std::string blob_key = keys::BlobKey(sha);
@@ -241,180 +291,32 @@ absl::StatusOr<SubmissionRecord> SubmissionStore::Commit(
   batch.Put(keys::SubmissionKey(course, id), record.SerializeAsString());
   batch.Put(keys::ItemIndexKey(course, record.item_id(), id), "");
   batch.Put(keys::PrincipalIndexKey(course, record.principal(), id), "");
-  status = FromRocksStatus(db_->Write(SyncedWrite(), &batch),
-                           absl::StrCat("committing ", Describe(course, id)));
-  if (!status.ok()) return status;
-  std::move(abort).Cancel();
-  upload.open_ = false;
+  if (!record.idempotency_key().empty()) {
+    batch.Put(keys::IdempotencyKey(course, record.principal(),
+                                   record.idempotency_key()),
+              id);
+  }
+  v1::AuditEvent event;
+  event.set_kind(v1::AUDIT_EVENT_KIND_SUBMISSION_ACCEPTED);
+  event.set_course_id(course);
+  event.set_principal(record.principal());
+  event.set_item_id(record.item_id());
+  event.set_subject_id(id);
+  event.set_sha256_hex(sha);
+  event.set_size_bytes(record.size_bytes());
+  event.set_actor(record.principal());
+  event.set_reason(
+      absl::StrCat(common::v1::VerdictKind_Name(record.verdict().kind()), ": ",
+                   record.verdict().reason()));
+  absl::StatusOr<v1::AuditEvent> written =
+      audit_->Commit(batch, std::move(event), DescribeSubmission(course, id));
+  if (!written.ok()) return written.status();
   spdlog::info(
       "event=committed course={} submission={} item={} principal={} bytes={} "
-      "sha256={} dedupe={}",
+      "sha256={} dedupe={} audit_sequence={}",
       course, id, record.item_id(), record.principal(), record.size_bytes(),
-      sha, dedupe);
-  return record;
-}
-
-absl::StatusOr<std::string> SubmissionStore::NextSubmissionIdLocked(
-    const std::string& course_id) {
-  auto last = last_id_time_.find(course_id);
-  if (last == last_id_time_.end()) {
-    // First commit to this course since Open: continue after its newest id.
-    absl::Time newest = absl::InfinitePast();
-    const std::string prefix = keys::SubmissionPrefix(course_id);
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions()));
-    it->SeekForPrev(keys::PrefixEnd(prefix));
-    if (it->Valid() && it->key().starts_with(prefix)) {
-      absl::StatusOr<absl::Time> parsed =
-          ParseSubmissionId(ToStringView(it->key()).substr(prefix.size()));
-      if (!parsed.ok()) return parsed.status();
-      newest = *parsed;
-    }
-    absl::Status status = FromRocksStatus(
-        it->status(),
-        absl::StrCat("finding the newest submission of ", course_id));
-    if (!status.ok()) return status;
-    last = last_id_time_.emplace(course_id, newest).first;
-  }
-  const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_.Now()));
-  const absl::Time id_time =
-      std::max(now, last->second + absl::Microseconds(1));
-  last->second = id_time;
-  return FormatSubmissionId(id_time);
-}
-
-absl::StatusOr<SubmissionRecord> SubmissionStore::ReadRecord(
-    const std::string& key, absl::string_view course_id,
-    absl::string_view submission_id) {
-  std::string value;
-  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), key, &value);
-  if (status.IsNotFound()) {
-    return absl::NotFoundError(
-        absl::StrCat("no ", Describe(course_id, submission_id)));
-  }
-  if (!status.ok()) {
-    return FromRocksStatus(
-        status, absl::StrCat("reading ", Describe(course_id, submission_id)));
-  }
-  SubmissionRecord record;
-  if (!record.ParseFromString(value)) {
-    return absl::DataLossError(absl::StrCat("the stored record of ",
-                                            Describe(course_id, submission_id),
-                                            " is corrupt"));
-  }
-  return record;
-}
-
-absl::StatusOr<SubmissionRecord> SubmissionStore::Get(
-    absl::string_view course_id, absl::string_view submission_id) {
-  absl::Status valid = keys::ValidateKeyComponent("course_id", course_id);
-  if (!valid.ok()) return valid;
-  valid = keys::ValidateKeyComponent("submission_id", submission_id);
-  if (!valid.ok()) return valid;
-  return ReadRecord(keys::SubmissionKey(course_id, submission_id), course_id,
-                    submission_id);
-}
-
-absl::StatusOr<std::vector<SubmissionRecord>> SubmissionStore::List(
-    absl::string_view course_id, absl::string_view item_id,
-    absl::string_view principal) {
-  absl::Status valid = keys::ValidateKeyComponent("course_id", course_id);
-  if (!valid.ok()) return valid;
-  if (!item_id.empty()) {
-    valid = keys::ValidateKeyComponent("item_id", item_id);
-    if (!valid.ok()) return valid;
-  }
-  if (!principal.empty()) {
-    valid = keys::ValidateKeyComponent("principal", principal);
-    if (!valid.ok()) return valid;
-  }
-  std::vector<SubmissionRecord> out;
-  absl::Status status;
-  if (!item_id.empty()) {
-    status = ListIndex(keys::ItemIndexPrefix(course_id, item_id), course_id,
-                       principal, &out);
-  } else if (!principal.empty()) {
-    status = ListIndex(keys::PrincipalIndexPrefix(course_id, principal),
-                       course_id, "", &out);
-  } else {
-    const std::string prefix = keys::SubmissionPrefix(course_id);
-    const std::string end = keys::PrefixEnd(prefix);
-    const rocksdb::Slice end_slice(end);
-    rocksdb::ReadOptions read;
-    read.iterate_upper_bound = &end_slice;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
-    for (it->Seek(prefix); it->Valid(); it->Next()) {
-      SubmissionRecord& record = out.emplace_back();
-      if (!record.ParseFromArray(it->value().data(),
-                                 static_cast<int>(it->value().size()))) {
-        return absl::DataLossError(
-            absl::StrCat("the stored record under key suffix \"",
-                         ToStringView(it->key()).substr(prefix.size()),
-                         "\" of course ", course_id, " is corrupt"));
-      }
-    }
-    status = FromRocksStatus(
-        it->status(), absl::StrCat("listing submissions of ", course_id));
-  }
-  if (!status.ok()) return status;
-  return out;
-}
-
-absl::Status SubmissionStore::ListIndex(const std::string& prefix,
-                                        absl::string_view course_id,
-                                        absl::string_view principal_filter,
-                                        std::vector<SubmissionRecord>* out) {
-  const std::string end = keys::PrefixEnd(prefix);
-  const rocksdb::Slice end_slice(end);
-  rocksdb::ReadOptions read;
-  read.iterate_upper_bound = &end_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    const absl::string_view id = ToStringView(it->key()).substr(prefix.size());
-    absl::StatusOr<SubmissionRecord> record =
-        ReadRecord(keys::SubmissionKey(course_id, id), course_id, id);
-    if (absl::IsNotFound(record.status())) {
-      return absl::DataLossError(absl::StrCat(
-          "an index names ", Describe(course_id, id), " but it is missing"));
-    }
-    if (!record.ok()) return record.status();
-    if (!principal_filter.empty() && record->principal() != principal_filter) {
-      continue;
-    }
-    out->push_back(*std::move(record));
-  }
-  return FromRocksStatus(it->status(),
-                         absl::StrCat("listing submissions of ", course_id));
-}
-
-absl::StatusOr<std::unique_ptr<BlobReader>> SubmissionStore::OpenBlob(
-    absl::string_view course_id, absl::string_view submission_id,
-    size_t piece_bytes) {
-  absl::StatusOr<SubmissionRecord> record = Get(course_id, submission_id);
-  if (!record.ok()) return record.status();
-  const std::string what = Describe(course_id, submission_id);
-  std::string value;
-  rocksdb::Status status = db_->Get(
-      rocksdb::ReadOptions(), keys::BlobKey(record->sha256_hex()), &value);
-  if (status.IsNotFound()) {
-    return absl::DataLossError(absl::StrCat("the bytes of ", what, " (SHA-256 ",
-                                            record->sha256_hex(),
-                                            ") are missing"));
-  }
-  if (!status.ok()) {
-    return FromRocksStatus(status,
-                           absl::StrCat("looking up the blob of ", what));
-  }
-  absl::StatusOr<keys::BlobManifest> manifest = keys::DecodeManifest(value);
-  if (!manifest.ok()) return manifest.status();
-  if (manifest->size_bytes != record->size_bytes()) {
-    return absl::DataLossError(
-        absl::StrCat("the blob of ", what, " holds ", manifest->size_bytes,
-                     " bytes but the record says ", record->size_bytes()));
-  }
-  return std::unique_ptr<BlobReader>(
-      new BlobReader(db_.get(), manifest->upload_id, record->size_bytes(),
-                     record->sha256_hex(), what, piece_bytes));
+      sha, dedupe, written->sequence());
+  return absl::OkStatus();
 }
 
 }  // namespace handin::storage

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,8 +20,11 @@
 #include "common/clock.h"
 #include "common/sha256.h"
 #include "handin/common/v1/common.pb.h"
+#include "services/storage/audit_log.h"
 #include "services/storage/blob_reader.h"
 #include "services/storage/extension_store.h"
+#include "services/storage/id_allocator.h"
+#include "services/storage/refusal_store.h"
 #include "services/storage/store_options.h"
 
 namespace rocksdb {
@@ -30,6 +34,9 @@ class DB;
 namespace handin::storage {
 
 class SubmissionStore;
+
+// Longest idempotency key accepted, in bytes.
+inline constexpr size_t kMaxIdempotencyKeyBytes = 128;
 
 // One upload in progress: made by SubmissionStore::BeginUpload, fed with
 // AppendChunk, finished by Commit or Abort. Destroying an upload that is
@@ -63,10 +70,16 @@ class Upload {
 // Durable, content-addressed storage of submissions in one RocksDB
 // database (key layout: services/storage/keys.h).
 //
-// Promise: once Commit returns a record, its bytes, record and indexes are
-// on disk (one synced WriteBatch) and survive a crash at any moment; before
-// that nothing of the upload is visible to Get, List or OpenBlob. Blobs are
-// stored once per distinct SHA-256 however many submissions share them.
+// Promise: once Commit returns a record, its bytes, record, indexes and
+// SUBMISSION_ACCEPTED audit event are on disk (one synced WriteBatch) and
+// survive a crash at any moment; before that nothing of the upload is
+// visible to Get, List or OpenBlob. Blobs are stored once per distinct
+// SHA-256 however many submissions share them. At most one submission is
+// stored per (course, principal, idempotency key).
+//
+// The same database holds the extensions, the refused attempts and the one
+// audit log that chains all their changes (extensions(), refusals(),
+// audit()).
 //
 // Thread-safe: any number of uploads and reads may run concurrently.
 // Errors are returned, never thrown.
@@ -103,19 +116,37 @@ class SubmissionStore {
 
   // Commits the upload as `record` and returns it with `submission_id`
   // (and, if empty, `course_id`) filled in. The id is the commit instant
-  // from the clock (FormatSubmissionId), strictly increasing within a
-  // course (bumped by a microsecond when the clock has not moved on, or
-  // went back), so ids sort by commit time. Writes the blob manifest (unless a
-  // blob with that SHA-256 exists: then the new chunks are deleted instead),
-  // the record and both indexes in one synced WriteBatch. INVALID_ARGUMENT for
-  // a malformed record: submission_id set, course_id not the upload's, item_id
-  // or principal empty, sha256_hex not 64 lower-case hex digits. DATA_LOSS,
-  // naming both values, if the bytes received do not have the record's
-  // size_bytes or sha256_hex. FAILED_PRECONDITION if the upload is no longer
-  // open. Whatever the outcome the upload is closed; on failure its staged
-  // chunks are deleted and nothing is stored.
+  // from the clock (IdAllocator), strictly increasing within a course, so
+  // ids sort by commit time. Writes the blob manifest (unless a blob with
+  // that SHA-256 exists: then the new chunks are deleted instead), the
+  // record, both indexes, the idempotency entry (when the record has a key)
+  // and a SUBMISSION_ACCEPTED audit event in one synced WriteBatch.
+  //
+  // Idempotency, decided under a per-key lock so concurrent commits with
+  // one key store one record: if the record's idempotency_key already names
+  // a submission of its (course, principal) with the same item, size and
+  // SHA-256, returns that submission, sets `*replayed` (if given) and
+  // stores nothing; if it names one with other content, ALREADY_EXISTS
+  // naming the key and both SHA-256s.
+  //
+  // INVALID_ARGUMENT for a malformed record: submission_id set, course_id
+  // not the upload's, item_id or principal empty, sha256_hex not 64
+  // lower-case hex digits, an idempotency key over kMaxIdempotencyKeyBytes
+  // or with a NUL byte. DATA_LOSS, naming both values, if the bytes
+  // received do not have the record's size_bytes or sha256_hex.
+  // FAILED_PRECONDITION if the upload is no longer open. Whatever the
+  // outcome the upload is closed; unless a new record was stored its
+  // staged chunks are deleted.
   absl::StatusOr<handin::common::v1::SubmissionRecord> Commit(
-      Upload& upload, handin::common::v1::SubmissionRecord record);
+      Upload& upload, handin::common::v1::SubmissionRecord record,
+      bool* replayed = nullptr);
+
+  // Returns the submission that `idempotency_key` names for (course,
+  // principal), or nullopt. INVALID_ARGUMENT for an empty argument or a NUL
+  // byte in one.
+  absl::StatusOr<std::optional<handin::common::v1::SubmissionRecord>>
+  FindByIdempotencyKey(absl::string_view course_id, absl::string_view principal,
+                       absl::string_view idempotency_key);
 
   // Closes the upload and deletes its staged chunks (unsynced: if that is
   // lost in a crash, the sweep in Open finishes it). No-op if the upload is
@@ -145,14 +176,24 @@ class SubmissionStore {
 
   // The deadline extensions kept in the same database.
   ExtensionStore& extensions() { return *extensions_; }
+  // The refused attempts kept in the same database.
+  RefusalStore& refusals() { return *refusals_; }
+  // The audit log of every change to the database.
+  AuditLog& audit() { return *audit_; }
 
  private:
   SubmissionStore(rocksdb::DB* db, std::string dir, const Clock& clock,
                   const StoreOptions& options);
 
-  // Returns the next submission id of `course_id`.
-  absl::StatusOr<std::string> NextSubmissionIdLocked(
-      const std::string& course_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Returns the stored submission `record`'s idempotency key names:
+  // nullopt if none, the existing record if it has the same content,
+  // ALREADY_EXISTS if not.
+  absl::StatusOr<std::optional<handin::common::v1::SubmissionRecord>>
+  FindReplay(const handin::common::v1::SubmissionRecord& record);
+  // Writes the new submission `record` (id assigned) of `upload`: blob
+  // manifest or dedupe, record, indexes, idempotency entry and audit event.
+  absl::Status WriteSubmission(
+      const Upload& upload, const handin::common::v1::SubmissionRecord& record);
   // Deletes the chunks of `upload_id`, unsynced.
   absl::Status DeleteChunks(uint64_t upload_id);
   absl::StatusOr<handin::common::v1::SubmissionRecord> ReadRecord(
@@ -169,17 +210,21 @@ class SubmissionStore {
   const std::string dir_;
   const Clock& clock_;
   const StoreOptions options_;
-  // Set by Open; holds no RocksDB resources, so it may outlive Close.
+  // Set by Open; hold no RocksDB resources, so they may outlive Close.
+  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<IdAllocator> ids_;
   std::unique_ptr<ExtensionStore> extensions_;
+  std::unique_ptr<RefusalStore> refusals_;
 
   absl::Mutex mu_;
   uint64_t next_upload_id_ ABSL_GUARDED_BY(mu_) = 1;
-  // Last submission id instant handed out, per course.
-  absl::flat_hash_map<std::string, absl::Time> last_id_time_
-      ABSL_GUARDED_BY(mu_);
   // SHA-256s of commits between their blob lookup and their write: a second
   // commit of the same bytes waits, then finds the blob and shares it.
   absl::flat_hash_set<std::string> committing_blobs_ ABSL_GUARDED_BY(mu_);
+  // Idempotency entries (keys::IdempotencyKey) of commits between their
+  // lookup and their write: a second commit with the same key waits, then
+  // finds the first one's record.
+  absl::flat_hash_set<std::string> committing_keys_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace handin::storage

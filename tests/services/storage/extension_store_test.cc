@@ -4,9 +4,9 @@
 #include <string>
 
 #include "common/proto_time.h"
-#include "common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/storage/audit_chain.h"
 #include "services/storage/keys.h"
 #include "services/storage/submission_store.h"
 #include "tests/services/storage/storage_test_util.h"
@@ -184,22 +184,25 @@ TEST_F(ExtensionStoreTest, ExtensionsAndTheAuditChainSurviveAReopen) {
 
   const std::vector<ExtensionAuditEntry> audit = Audit();
   ASSERT_THAT(audit, SizeIs(3));
-  // The sequence continues, and each entry names the hash of the bytes
-  // stored for the one before it.
+  // The sequence continues across the reopen, and each entry names the
+  // hash of the audit event before it.
   store_.reset();
   std::string previous_hash;
   for (uint64_t i = 0; i < audit.size(); ++i) {
     EXPECT_EQ(audit[i].sequence(), i + 1);
     EXPECT_EQ(audit[i].previous_sha256_hex(), previous_hash) << i;
-    previous_hash =
-        Sha256::Of(GetRaw(dir_.path(), keys::ExtensionAuditKey(i + 1)));
+    v1::AuditEvent event;
+    ASSERT_TRUE(
+        event.ParseFromString(GetRaw(dir_.path(), keys::AuditKey(i + 1))));
+    EXPECT_EQ(event.hash_hex(), AuditEventHash(event));
+    previous_hash = event.hash_hex();
   }
 }
 
 TEST_F(ExtensionStoreTest, ACorruptLastAuditEntryStopsTheOpen) {
   ASSERT_TRUE(extensions().Put(MakeExtension("report", "ann", 100, "a")).ok());
   store_.reset();
-  PutRaw(dir_.path(), keys::ExtensionAuditKey(1), "\xff\xff not a proto");
+  PutRaw(dir_.path(), keys::AuditKey(1), "\xff\xff not a proto");
   auto store = SubmissionStore::Open(dir_.path(), clock_);
   EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss);
 }

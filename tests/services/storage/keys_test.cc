@@ -54,6 +54,32 @@ TEST(Keys, ManifestRoundTripsAndRejectsGarbage) {
             absl::StatusCode::kDataLoss);
 }
 
+TEST(Keys, RefusalAndIdempotencyKeysStayWithinTheirCourseAndOwner) {
+  EXPECT_FALSE(
+      StartsWith(RefusalKey("eecs598-w24", "x"), RefusalPrefix("eecs598")));
+  EXPECT_TRUE(StartsWith(RefusalItemIndexKey("c", "slides", "x"),
+                         RefusalItemIndexPrefix("c", "slides")));
+  EXPECT_FALSE(StartsWith(RefusalPrincipalIndexKey("c", "ann", "x"),
+                          RefusalPrincipalIndexPrefix("c", "an")));
+  // Refusals are not submissions, whatever the scan.
+  EXPECT_FALSE(StartsWith(RefusalKey("c", "x"), SubmissionPrefix("c")));
+  EXPECT_NE(IdempotencyKey("c", "ann", "k"), IdempotencyKey("c", "bob", "k"));
+  EXPECT_NE(IdempotencyKey("c", "ann", "k"), IdempotencyKey("d", "ann", "k"));
+}
+
+TEST(Keys, AuditKeysSortBySequenceAndParseBack) {
+  EXPECT_LT(AuditKey(9), AuditKey(10));
+  EXPECT_LT(AuditKey(0xffff), AuditKey(0x10000));
+  EXPECT_TRUE(StartsWith(AuditKey(1), AuditPrefix()));
+  auto sequence = ParseAuditKey(AuditKey(0xabc));
+  ASSERT_TRUE(sequence.ok()) << sequence.status();
+  EXPECT_EQ(*sequence, 0xabcu);
+  EXPECT_EQ(ParseAuditKey("audit").status().code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(ParseAuditKey(AuditPrefix() + "zzzzzzzzzzzzzzzz").status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
 TEST(Keys, ComponentsMustBeNonEmptyAndFreeOfNul) {
   EXPECT_TRUE(ValidateKeyComponent("course_id", "eecs598-w24").ok());
   EXPECT_THAT(ValidateKeyComponent("course_id", "").message(),

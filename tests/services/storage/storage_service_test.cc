@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/executor.h"
@@ -287,6 +288,91 @@ TEST_F(StorageServiceTest, ReadingCorruptedBytesEndsWithDataLoss) {
   EXPECT_EQ(read.status.code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(read.status.message(), HasSubstr(committed->sha256_hex()));
   EXPECT_LT(read.bytes.size(), bytes.size());
+}
+
+// Puts `bytes` as `record` in one chunk; returns the call's status.
+grpc::Status PutWithResponse(StorageService::Stub& stub,
+                             const SubmissionRecord& record,
+                             const std::string& bytes,
+                             PutSubmissionResponse* response) {
+  grpc::ClientContext context;
+  auto writer = stub.PutSubmission(&context, response);
+  writer->Write(Header());
+  writer->Write(ChunkAt(0, bytes));
+  writer->Write(CommitOf(record));
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+TEST_F(StorageServiceTest, ARetriedPutIsReplayedAndLookupFindsIt) {
+  const std::string bytes = TestBytes(1000, 3);
+  SubmissionRecord record = RecordFor(kCourse, "report", "ann", bytes);
+  record.set_idempotency_key("k1");
+  PutSubmissionResponse first;
+  ASSERT_TRUE(PutWithResponse(*stub_, record, bytes, &first).ok());
+  EXPECT_FALSE(first.replayed());
+  PutSubmissionResponse second;
+  ASSERT_TRUE(PutWithResponse(*stub_, record, bytes, &second).ok());
+  EXPECT_TRUE(second.replayed());
+  EXPECT_EQ(second.record().submission_id(), first.record().submission_id());
+
+  v1::LookupIdempotencyKeyRequest lookup;
+  lookup.set_course_id(kCourse);
+  lookup.set_principal("ann");
+  lookup.set_idempotency_key("k1");
+  v1::LookupIdempotencyKeyResponse found;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->LookupIdempotencyKey(&context, lookup, &found).ok());
+  EXPECT_EQ(found.record().submission_id(), first.record().submission_id());
+  lookup.set_principal("bob");
+  grpc::ClientContext other;
+  found.Clear();
+  ASSERT_TRUE(stub_->LookupIdempotencyKey(&other, lookup, &found).ok());
+  EXPECT_FALSE(found.has_record());
+
+  const std::string changed = TestBytes(1000, 4);
+  SubmissionRecord conflicting = RecordFor(kCourse, "report", "ann", changed);
+  conflicting.set_idempotency_key("k1");
+  PutSubmissionResponse refused;
+  const grpc::Status status =
+      PutWithResponse(*stub_, conflicting, changed, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(status.error_message(), HasSubstr(Sha256::Of(changed)));
+  EXPECT_EQ(ListOverGrpc(*stub_, kCourse).size(), 1u);
+}
+
+TEST_F(StorageServiceTest, RefusalsAreRecordedAndListedByItemAndPrincipal) {
+  v1::RecordRefusalRequest request;
+  common::v1::RefusedAttempt& attempt = *request.mutable_attempt();
+  attempt.set_course_id(kCourse);
+  attempt.set_item_id("report");
+  attempt.set_principal("ann");
+  attempt.set_code("DATA_LOSS");
+  attempt.set_reason("short by 3 bytes");
+  v1::RecordRefusalResponse recorded;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->RecordRefusal(&context, request, &recorded).ok());
+  EXPECT_FALSE(recorded.attempt().attempt_id().empty());
+
+  for (const auto& [item, principal, expected] :
+       {std::tuple<const char*, const char*, int>{"report", "", 1},
+        {"", "ann", 1},
+        {"", "bob", 0},
+        {"slides", "", 0}}) {
+    v1::ListRefusalsRequest list;
+    list.set_course_id(kCourse);
+    list.set_item_id(item);
+    list.set_principal(principal);
+    v1::ListRefusalsResponse listed;
+    grpc::ClientContext list_context;
+    ASSERT_TRUE(stub_->ListRefusals(&list_context, list, &listed).ok());
+    EXPECT_EQ(listed.attempts_size(), expected) << item << "/" << principal;
+  }
+
+  grpc::ClientContext empty_context;
+  v1::RecordRefusalRequest empty;
+  EXPECT_EQ(stub_->RecordRefusal(&empty_context, empty, &recorded).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace

@@ -46,6 +46,21 @@ std::string TestBytes(size_t size, uint32_t seed) {
   return out;
 }
 
+absl::StatusOr<SubmissionRecord> PutInStore(SubmissionStore& store,
+                                            const SubmissionRecord& record,
+                                            const std::string& bytes,
+                                            size_t chunk_size, bool* replayed) {
+  auto upload = store.BeginUpload(record.course_id());
+  if (!upload.ok()) return upload.status();
+  for (size_t offset = 0; offset < bytes.size(); offset += chunk_size) {
+    absl::Status appended =
+        store.AppendChunk(**upload, static_cast<int64_t>(offset),
+                          bytes.substr(offset, chunk_size));
+    if (!appended.ok()) return appended;
+  }
+  return store.Commit(**upload, record, replayed);
+}
+
 SubmissionRecord RecordFor(const std::string& course, const std::string& item,
                            const std::string& principal,
                            const std::string& bytes) {

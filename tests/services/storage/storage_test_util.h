@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "handin/common/v1/common.pb.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
+#include "services/storage/submission_store.h"
 
 // Helpers shared by the storage tests: test bytes, records, raw access to a
 // closed store's RocksDB, and whole-stream calls through the gRPC stub.
@@ -24,6 +25,13 @@ handin::common::v1::SubmissionRecord RecordFor(const std::string& course,
                                                const std::string& item,
                                                const std::string& principal,
                                                const std::string& bytes);
+
+// Uploads `bytes` to `store` in `chunk_size` chunks and commits `record`
+// (SubmissionStore::Commit, `replayed` passed on).
+absl::StatusOr<handin::common::v1::SubmissionRecord> PutInStore(
+    SubmissionStore& store, const handin::common::v1::SubmissionRecord& record,
+    const std::string& bytes, size_t chunk_size = 64 << 10,
+    bool* replayed = nullptr);
 
 // Raw RocksDB access to the database in `dir`, which no store may have
 // open. Keys come from services/storage/keys.h.

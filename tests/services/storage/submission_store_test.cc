@@ -53,14 +53,7 @@ class SubmissionStoreTest : public ::testing::Test {
   // Uploads `bytes` in kChunk chunks and commits `record`.
   absl::StatusOr<SubmissionRecord> Put(const SubmissionRecord& record,
                                        const std::string& bytes) {
-    auto upload = store_->BeginUpload(record.course_id());
-    if (!upload.ok()) return upload.status();
-    for (size_t offset = 0; offset < bytes.size(); offset += kChunk) {
-      absl::Status appended = store_->AppendChunk(
-          **upload, static_cast<int64_t>(offset), bytes.substr(offset, kChunk));
-      if (!appended.ok()) return appended;
-    }
-    return store_->Commit(**upload, record);
+    return testing::PutInStore(*store_, record, bytes, kChunk);
   }
 
   absl::StatusOr<SubmissionRecord> Put(const std::string& item,

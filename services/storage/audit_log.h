@@ -1,0 +1,75 @@
+#ifndef HANDIN_SERVICES_STORAGE_AUDIT_LOG_H_
+#define HANDIN_SERVICES_STORAGE_AUDIT_LOG_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "common/clock.h"
+#include "handin/storage/v1/storage_service.pb.h"
+#include "services/storage/audit_chain.h"
+
+namespace rocksdb {
+class DB;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace handin::storage {
+
+// The store's one append-only, hash-chained audit log (keys audit\0<seq>,
+// chain and encoding in audit_chain.h). Every audited change goes through
+// Commit, which appends its event to the change's own WriteBatch and writes
+// both synced: the change and its event exist together or not at all.
+//
+// Thread-safe. Commits are serialised (one sequence, one chain), so each
+// audited write waits for the fsync of the one before it.
+class AuditLog {
+ public:
+  // Reads the newest event of `db` to continue its sequence and chain.
+  // `db` and `clock` must outlive the log. DATA_LOSS if the newest event
+  // is corrupt (the log cannot be continued; run handin-admin audit verify).
+  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(rocksdb::DB& db,
+                                                        const Clock& clock);
+
+  // Completes `event` with the next sequence, the clock's now, the previous
+  // event's hash and its own hash, adds it to `batch` and writes `batch`
+  // with sync. Returns the completed event. On failure nothing is written
+  // and the chain is unchanged; the error (from FromRocksStatus) names
+  // `what`, the change being written.
+  absl::StatusOr<v1::AuditEvent> Commit(rocksdb::WriteBatch& batch,
+                                        v1::AuditEvent event,
+                                        absl::string_view what);
+
+  // Returns every event, oldest first. DATA_LOSS if one does not parse.
+  absl::StatusOr<std::vector<v1::AuditEvent>> List();
+
+ private:
+  AuditLog(rocksdb::DB& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  rocksdb::DB& db_;
+  const Clock& clock_;
+  absl::Mutex mu_;
+  // The sequence and hash of the newest event (0 and "" when none).
+  uint64_t last_sequence_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string last_hash_hex_ ABSL_GUARDED_BY(mu_);
+};
+
+// Returns every raw entry under the audit prefix of `db`, in key order.
+absl::StatusOr<std::vector<RawAuditEntry>> ReadAuditEntries(rocksdb::DB& db);
+
+// Opens the database in `data_dir` read-only (which works while a
+// handin-storage serves it) and verifies its audit chain
+// (VerifyAuditChain). NOT_FOUND if there is no database there; other
+// errors as FromRocksStatus maps them.
+absl::StatusOr<AuditChainReport> VerifyAuditLogInDirectory(
+    const std::string& data_dir);
+
+}  // namespace handin::storage
+
+#endif  // HANDIN_SERVICES_STORAGE_AUDIT_LOG_H_
