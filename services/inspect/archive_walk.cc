@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/inspect/byte_size.h"
@@ -19,12 +20,20 @@ constexpr size_t kChunkBytes = 64 << 10;
 
 using ArchivePtr = std::unique_ptr<archive, decltype(&archive_read_free)>;
 
+// How a zip is read: from a file, through its central directory, as unzip
+// does (so a zip without one is refused); or streamed from a nested entry,
+// through its local headers.
+enum class ZipSource { kFile, kStream };
+
 // A reader for zip archives only: no compression filters (a gzipped file is
 // not unwrapped) and no other formats.
-absl::StatusOr<ArchivePtr> NewZipReader() {
+absl::StatusOr<ArchivePtr> NewZipReader(ZipSource source) {
   ArchivePtr reader(archive_read_new(), &archive_read_free);
   if (reader == nullptr ||
-      archive_read_support_format_zip(reader.get()) != ARCHIVE_OK) {
+      (source == ZipSource::kFile
+           ? archive_read_support_format_zip_seekable(reader.get())
+           : archive_read_support_format_zip_streamable(reader.get())) !=
+          ARCHIVE_OK) {
     return absl::ResourceExhaustedError("cannot allocate a zip reader");
   }
   return reader;
@@ -32,7 +41,8 @@ absl::StatusOr<ArchivePtr> NewZipReader() {
 
 std::string ErrorOf(archive* reader) {
   const char* error = archive_error_string(reader);
-  return Printable(error == nullptr ? "unknown error" : error);
+  return Printable(absl::StripTrailingAsciiWhitespace(
+      error == nullptr ? "unknown error" : error));
 }
 
 absl::Status Unreadable(archive* reader, absl::string_view where) {
@@ -197,7 +207,7 @@ absl::Status Walker::WalkNested(archive* outer, std::string head, int depth,
   source->walker = this;
   source->outer = outer;
   source->head = std::move(head);
-  absl::StatusOr<ArchivePtr> inner = NewZipReader();
+  absl::StatusOr<ArchivePtr> inner = NewZipReader(ZipSource::kStream);
   if (!inner.ok()) return inner.status();
   absl::Status walked = archive_read_open(inner->get(), source.get(), nullptr,
                                           &ReadNested, nullptr) == ARCHIVE_OK
@@ -245,7 +255,7 @@ absl::Status Walker::CountInflated(int64_t bytes) {
 
 absl::StatusOr<ArchiveWalk> WalkZip(const std::string& path, int64_t file_bytes,
                                     const Limits& limits) {
-  absl::StatusOr<ArchivePtr> reader = NewZipReader();
+  absl::StatusOr<ArchivePtr> reader = NewZipReader(ZipSource::kFile);
   if (!reader.ok()) return reader.status();
   if (archive_read_open_filename(reader->get(), path.c_str(), kChunkBytes) !=
       ARCHIVE_OK) {
@@ -262,7 +272,7 @@ absl::StatusOr<ArchiveWalk> WalkZip(const std::string& path, int64_t file_bytes,
 
 absl::StatusOr<std::vector<std::string>> ListZipNames(const std::string& path,
                                                       int64_t max_entries) {
-  absl::StatusOr<ArchivePtr> reader = NewZipReader();
+  absl::StatusOr<ArchivePtr> reader = NewZipReader(ZipSource::kFile);
   if (!reader.ok()) return reader.status();
   if (archive_read_open_filename(reader->get(), path.c_str(), kChunkBytes) !=
       ARCHIVE_OK) {

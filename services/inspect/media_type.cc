@@ -101,7 +101,7 @@ absl::StatusOr<MediaType> SniffMediaType(const std::string& path,
 std::string DescribeMediaType(absl::string_view media_type) {
   static constexpr std::pair<absl::string_view, absl::string_view> kNames[] = {
       {kPdf, "PDF"},   {kZip, "ZIP"},   {kText, "plain text"},
-      {kPptx, "PPTX"}, {kDocx, "DOCX"},
+      {kPptx, "PPTX"}, {kDocx, "DOCX"}, {kEmpty, "an empty file"},
   };
   for (const auto& [type, name] : kNames) {
     if (media_type == type) return absl::StrCat(name, " (", type, ")");

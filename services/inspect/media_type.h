@@ -18,13 +18,15 @@ inline constexpr absl::string_view kPptx =
     "presentation";
 inline constexpr absl::string_view kDocx =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+// What libmagic calls a file of 0 bytes.
+inline constexpr absl::string_view kEmpty = "inode/x-empty";
 // What a file is called when nothing more specific is known.
 inline constexpr absl::string_view kOctetStream = "application/octet-stream";
 
 // A media type judged from a file's bytes.
 struct MediaType {
   // "application/pdf", one of the constants above, or libmagic's answer
-  // for anything else ("image/png", "application/x-empty", ...).
+  // for anything else ("image/png", "inode/x-empty", ...).
   std::string name;
   // Why the name may surprise the student, or "": e.g. "text that is not
   // valid UTF-8" for text that is therefore not text/plain.

@@ -64,7 +64,8 @@ bool Utf8TextValidator::Feed(absl::string_view bytes) {
 }
 
 std::string Printable(absl::string_view text) {
-  absl::string_view head = DropCutSequence(text.substr(0, kMaxPrintableBytes));
+  absl::string_view head = text.substr(0, kMaxPrintableBytes);
+  if (head.size() < text.size()) head = DropCutSequence(head);
   Utf8TextValidator validator;
   const bool clean = validator.Feed(head) && validator.Finish() &&
                      head.find_first_of("\t\n\f\r") == head.npos;
