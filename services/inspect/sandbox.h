@@ -60,12 +60,12 @@ std::vector<std::string> InspectorCommand(const std::string& inspector_path,
 //
 // Returns:
 //  - the child's report, accepted or refused, when it exits 0 with one;
-//  - a report refusing the file, naming the cause and the limit, when the
-//    file took the inspector down: it ran past options.timeout ("could not
-//    be inspected within 10s") or options.cpu_time, ran out of memory, was
-//    killed by a signal (crashed), exited with an unexpected status, or
-//    printed more than options.max_output_bytes or something that is not a
-//    report;
+//  - a report refusing the file (only accepted and refusal set), naming
+//    the cause and the limit, when the file took the inspector down: it ran
+//    past options.timeout ("could not be inspected within 10s") or
+//    options.cpu_time, ran out of memory, was killed by a signal (crashed),
+//    exited with an unexpected status, or printed more than
+//    options.max_output_bytes or something that is not a report;
 //  - FailedPrecondition if the inspector cannot be started (missing, not
 //    executable): a deployment error, not the file's fault;
 //  - Internal if it exits kInspectorExitCouldNotRun or kInspectorExitUsage

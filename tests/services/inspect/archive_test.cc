@@ -199,6 +199,13 @@ TEST_F(ArchiveTest, RefusesAZipItCannotRead) {
               StartsWith("the zip archive could not be read"));
 }
 
+TEST_F(ArchiveTest, RefusesAnEncryptedEntry) {
+  const v1::InspectionReport report = InspectBytes(
+      ZipBytes({File("README", "secret")}, "passphrase"), kCodeRule);
+  EXPECT_EQ(report.refusal(),
+            "entry 'README' is encrypted; upload a zip without a password");
+}
+
 TEST_F(ArchiveTest, ChecksRequiredFilesAtTheRootOrInTheSoleDirectory) {
   const std::string rule =
       "media_types: \"application/zip\" required_files: [\"Makefile\", "

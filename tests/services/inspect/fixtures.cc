@@ -90,7 +90,8 @@ void WritePdf(const std::string& path, int pages,
   writer.write();
 }
 
-std::string ZipBytes(const std::vector<ZipEntry>& entries) {
+std::string ZipBytes(const std::vector<ZipEntry>& entries,
+                     const std::string& passphrase) {
   std::string bytes;
   std::unique_ptr<archive, decltype(&archive_write_free)> zip(
       archive_write_new(), &archive_write_free);
@@ -99,6 +100,12 @@ std::string ZipBytes(const std::vector<ZipEntry>& entries) {
   EXPECT_EQ(archive_write_set_bytes_in_last_block(zip.get(), 1), ARCHIVE_OK);
   EXPECT_EQ(archive_write_set_options(zip.get(), "zip:compression=deflate"),
             ARCHIVE_OK);
+  if (!passphrase.empty()) {
+    EXPECT_EQ(archive_write_set_options(zip.get(), "zip:encryption=zipcrypt"),
+              ARCHIVE_OK);
+    EXPECT_EQ(archive_write_set_passphrase(zip.get(), passphrase.c_str()),
+              ARCHIVE_OK);
+  }
   EXPECT_EQ(
       archive_write_open(zip.get(), &bytes, nullptr, &AppendToString, nullptr),
       ARCHIVE_OK);

@@ -34,8 +34,10 @@ struct ZipEntry {
   int64_t zero_bytes = 0;
 };
 
-// A zip archive (deflated entries) made with libarchive's writer.
-std::string ZipBytes(const std::vector<ZipEntry>& entries);
+// A zip archive (deflated entries) made with libarchive's writer; with a
+// `passphrase`, every entry is encrypted (traditional PKWARE encryption).
+std::string ZipBytes(const std::vector<ZipEntry>& entries,
+                     const std::string& passphrase = "");
 
 // Shorthands.
 ZipEntry File(const std::string& name, const std::string& data = "x");

@@ -3,6 +3,9 @@
 
 #include "services/inspect/sandbox.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <string>
 #include <thread>
 #include <vector>
@@ -113,7 +116,11 @@ TEST_F(SandboxTest, ConfinesTheChild) {
   options_.inspector_path = Binary("fake-inspector");
   options_.memory_bytes = int64_t{300} << 20;
   options_.cpu_time = absl::Milliseconds(2500);
+  // A descriptor without close-on-exec, as a careless library leaves one.
+  const int leaky = open("/dev/null", O_RDONLY);
+  ASSERT_GE(leaky, 3);
   absl::StatusOr<v1::InspectionReport> report = Run(Write("probe", "probe"));
+  close(leaky);
   ASSERT_TRUE(report.ok()) << report.status();
   const auto& seen = report->warnings();
   EXPECT_THAT(seen, Contains("environment=0"));
