@@ -1,5 +1,6 @@
 #include "services/inspect/archive_paths.h"
 
+#include "absl/container/btree_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -46,6 +47,13 @@ absl::Status CheckEntryName(absl::string_view name, absl::string_view where) {
         " has an absolute path; entries must be relative to the archive's "
         "root"));
   }
+  if (name.size() > kMaxEntryNameBytes ||
+      Components(name).size() > kMaxEntryNameDepth) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "entry '", Printable(name), "'", where, " has a name longer than ",
+        kMaxEntryNameBytes, " bytes or deeper than ", kMaxEntryNameDepth,
+        " directories"));
+  }
   for (absl::string_view part : Components(name)) {
     if (part == "..") {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -77,52 +85,78 @@ absl::Status CheckLinkTarget(absl::string_view name, absl::string_view target,
       Printable(target), "', outside the archive; links must stay inside it"));
 }
 
-void ArchiveTree::Add(absl::string_view name, bool is_directory) {
-  const std::vector<absl::string_view> parts = Components(name);
-  std::string path;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) path += '/';
-    absl::StrAppend(&path, parts[i]);
-    if (i + 1 < parts.size() || is_directory) {
-      directories_.insert(path);
-    } else {
-      files_.insert(path);
+struct ArchiveTree::Node {
+  EntryKind kind = EntryKind::kDirectory;  // implicit parents are directories
+  absl::btree_map<std::string, std::unique_ptr<Node>> children;
+
+  const Node* Find(const std::vector<absl::string_view>& path) const {
+    const Node* node = this;
+    for (absl::string_view part : path) {
+      const auto child = node->children.find(part);
+      if (child == node->children.end()) return nullptr;
+      node = child->second.get();
     }
+    return node;
   }
+};
+
+ArchiveTree::ArchiveTree() : root_(std::make_unique<Node>()) {}
+ArchiveTree::~ArchiveTree() = default;
+ArchiveTree::ArchiveTree(ArchiveTree&&) = default;
+ArchiveTree& ArchiveTree::operator=(ArchiveTree&&) = default;
+
+absl::Status ArchiveTree::Add(absl::string_view name, EntryKind kind,
+                              absl::string_view where) {
+  const std::vector<absl::string_view> parts = Components(name);
+  Node* node = root_.get();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::unique_ptr<Node>& child = node->children[parts[i]];
+    if (child == nullptr) child = std::make_unique<Node>();
+    node = child.get();
+    if (i + 1 == parts.size()) break;
+    if (node->kind == EntryKind::kLink) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "entry '", Printable(name), "'", where,
+          " lies inside the symbolic link '",
+          Printable(absl::StrJoin(parts.begin(), parts.begin() + i + 1, "/")),
+          "'; links may not be used as directories"));
+    }
+    node->kind = EntryKind::kDirectory;
+  }
+  if (kind == EntryKind::kLink && !node->children.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("symbolic link '", Printable(name), "'", where,
+                     " is also a directory holding other entries; links may "
+                     "not be used as directories"));
+  }
+  node->kind = kind;
+  return absl::OkStatus();
+}
+
+const ArchiveTree::Node* ArchiveTree::SoleTop(std::string* name) const {
+  const Node* sole = nullptr;
+  for (const auto& [child_name, child] : root_->children) {
+    if (child_name == kMacResourceDir) continue;
+    if (sole != nullptr) return nullptr;
+    sole = child.get();
+    if (name != nullptr) *name = child_name;
+  }
+  return sole != nullptr && sole->kind == EntryKind::kDirectory ? sole
+                                                                : nullptr;
 }
 
 std::string ArchiveTree::SoleTopDirectory() const {
-  std::string sole;
-  for (const auto* set : {&files_, &directories_}) {
-    for (const std::string& path : *set) {
-      const std::string top(absl::string_view(path).substr(0, path.find('/')));
-      if (top == kMacResourceDir) continue;
-      if (!sole.empty() && top != sole) return "";
-      sole = top;
-    }
-  }
-  return directories_.contains(sole) ? sole : "";
-}
-
-bool ArchiveTree::HasPath(const std::string& path) const {
-  const std::string sole = SoleTopDirectory();
-  for (const auto* set : {&files_, &directories_}) {
-    if (set->contains(path)) return true;
-    if (!sole.empty() && set->contains(absl::StrCat(sole, "/", path))) {
-      return true;
-    }
-  }
-  return false;
+  std::string name;
+  return SoleTop(&name) != nullptr ? name : "";
 }
 
 bool ArchiveTree::HasReadme() const {
-  const std::string sole = SoleTopDirectory();
-  for (const std::string& path : files_) {
-    absl::string_view name = path;
-    if (!sole.empty() && absl::StartsWith(name, sole + "/")) {
-      name.remove_prefix(sole.size() + 1);
+  for (const Node* dir :
+       {static_cast<const Node*>(root_.get()), SoleTop(nullptr)}) {
+    if (dir == nullptr) continue;
+    for (const auto& [name, child] : dir->children) {
+      if (child->kind == EntryKind::kFile && IsReadmeName(name)) return true;
     }
-    if (!absl::StrContains(name, '/') && IsReadmeName(name)) return true;
   }
   return false;
 }
@@ -130,8 +164,11 @@ bool ArchiveTree::HasReadme() const {
 std::vector<std::string> ArchiveTree::Missing(
     const std::vector<std::string>& required) const {
   std::vector<std::string> missing;
+  const Node* sole = SoleTop(nullptr);
   for (const std::string& path : required) {
-    if (!HasPath(absl::StrJoin(Components(path), "/"))) {
+    const std::vector<absl::string_view> parts = Components(path);
+    if (root_->Find(parts) == nullptr &&
+        (sole == nullptr || sole->Find(parts) == nullptr)) {
       missing.push_back(path);
     }
   }
@@ -139,15 +176,12 @@ std::vector<std::string> ArchiveTree::Missing(
 }
 
 std::vector<std::string> ArchiveTree::TopLevelSample(size_t limit) const {
-  absl::btree_set<std::string> top;
-  for (const std::string& path : files_) {
-    if (!absl::StrContains(path, '/')) top.insert(Printable(path));
+  std::vector<std::string> sample;
+  for (const auto& [name, child] : root_->children) {
+    if (sample.size() == limit) break;
+    sample.push_back(Printable(name) +
+                     (child->kind == EntryKind::kDirectory ? "/" : ""));
   }
-  for (const std::string& path : directories_) {
-    if (!absl::StrContains(path, '/')) top.insert(Printable(path) + "/");
-  }
-  std::vector<std::string> sample(top.begin(), top.end());
-  if (sample.size() > limit) sample.resize(limit);
   return sample;
 }
 

@@ -68,8 +68,9 @@ class Walker {
       : limits_(limits), upload_bytes_(upload_bytes) {}
 
   // Walks every entry of `reader`, an archive at nesting `depth` (1 for the
-  // upload) described by `where` in messages.
-  absl::Status WalkEntries(archive* reader, int depth, std::string where);
+  // upload) described by `where` in messages, adding them to `tree`.
+  absl::Status WalkEntries(archive* reader, int depth, const std::string& where,
+                           ArchiveTree& tree);
 
   ArchiveWalk& result() { return result_; }
 
@@ -88,12 +89,14 @@ class Walker {
                                const void** buffer);
 
   absl::Status CheckEntry(archive* reader, archive_entry* entry, int depth,
-                          const std::string& where);
+                          const std::string& where, ArchiveTree& tree);
   // Reads the entry's data; walks it if it is a zip.
   absl::Status ReadData(archive* reader, const std::string& name, int depth,
                         const std::string& where);
+  // Walks the zip in the rest of the current entry of `outer`, whose first
+  // bytes were read into `head`.
   absl::Status WalkNested(archive* outer, std::string head, int depth,
-                          std::string where);
+                          const std::string& where);
   // Reads the next piece of the current entry into `chunk` and counts it.
   // Returns its size, 0 at the end of the entry.
   absl::StatusOr<size_t> ReadChunk(archive* reader, char* chunk,
@@ -107,13 +110,13 @@ class Walker {
 };
 
 absl::Status Walker::WalkEntries(archive* reader, int depth,
-                                 std::string where) {
+                                 const std::string& where, ArchiveTree& tree) {
   for (;;) {
     archive_entry* entry = nullptr;
     const int read = archive_read_next_header(reader, &entry);
     if (read == ARCHIVE_EOF) return absl::OkStatus();
     if (read < ARCHIVE_WARN) return Unreadable(reader, where);
-    if (absl::Status status = CheckEntry(reader, entry, depth, where);
+    if (absl::Status status = CheckEntry(reader, entry, depth, where, tree);
         !status.ok()) {
       return status;
     }
@@ -121,7 +124,8 @@ absl::Status Walker::WalkEntries(archive* reader, int depth,
 }
 
 absl::Status Walker::CheckEntry(archive* reader, archive_entry* entry,
-                                int depth, const std::string& where) {
+                                int depth, const std::string& where,
+                                ArchiveTree& tree) {
   if (++result_.entries > limits_.max_entries) {
     return absl::InvalidArgumentError(
         absl::StrCat("the archive has more than ", limits_.max_entries,
@@ -150,7 +154,12 @@ absl::Status Walker::CheckEntry(archive* reader, archive_entry* entry,
         absl::StrCat("entry '", Printable(name), "'", where,
                      " is encrypted; upload a zip without a password"));
   }
-  if (depth == 1) result_.tree.Add(name, type == AE_IFDIR);
+  const EntryKind kind = type == AE_IFLNK   ? EntryKind::kLink
+                         : type == AE_IFDIR ? EntryKind::kDirectory
+                                            : EntryKind::kFile;
+  if (absl::Status status = tree.Add(name, kind, where); !status.ok()) {
+    return status;
+  }
   return ReadData(reader, name, depth, where);
 }
 
@@ -173,8 +182,14 @@ absl::Status Walker::ReadData(archive* reader, const std::string& name,
           limits_.max_archive_depth - 1, " level(s) deep"));
     }
     ++result_.nested_archives;
-    return WalkNested(reader, std::move(head), depth + 1, nested_where);
+    if (absl::Status status =
+            WalkNested(reader, std::move(head), depth + 1, nested_where);
+        !status.ok()) {
+      return status;
+    }
   }
+  // The rest of the entry: all of it, or what follows a nested archive's
+  // end, which counts as inflated too.
   for (;;) {
     absl::StatusOr<size_t> read = ReadChunk(reader, chunk_, where);
     if (!read.ok()) return read.status();
@@ -202,25 +217,20 @@ la_ssize_t Walker::ReadNested(archive* inner, void* opaque,
 }
 
 absl::Status Walker::WalkNested(archive* outer, std::string head, int depth,
-                                std::string where) {
+                                const std::string& where) {
   auto source = std::make_unique<NestedSource>();
   source->walker = this;
   source->outer = outer;
   source->head = std::move(head);
   absl::StatusOr<ArchivePtr> inner = NewZipReader(ZipSource::kStream);
   if (!inner.ok()) return inner.status();
-  absl::Status walked = archive_read_open(inner->get(), source.get(), nullptr,
-                                          &ReadNested, nullptr) == ARCHIVE_OK
-                            ? WalkEntries(inner->get(), depth, where)
-                            : Unreadable(inner->get(), where);
-  if (!source->status.ok()) return source->status;
-  if (!walked.ok()) return walked;
-  // Bytes after the nested archive's end still count as inflated.
-  for (;;) {
-    absl::StatusOr<size_t> read = ReadChunk(outer, chunk_, where);
-    if (!read.ok()) return read.status();
-    if (*read == 0) return absl::OkStatus();
-  }
+  ArchiveTree tree;  // links are guarded archive by archive
+  const absl::Status walked =
+      archive_read_open(inner->get(), source.get(), nullptr, &ReadNested,
+                        nullptr) == ARCHIVE_OK
+          ? WalkEntries(inner->get(), depth, where, tree)
+          : Unreadable(inner->get(), where);
+  return source->status.ok() ? walked : source->status;
 }
 
 absl::StatusOr<size_t> Walker::ReadChunk(archive* reader, char* chunk,
@@ -263,7 +273,8 @@ absl::StatusOr<ArchiveWalk> WalkZip(const std::string& path, int64_t file_bytes,
   }
   // The walker holds two 64 KiB buffers: keep it off the stack.
   auto walker = std::make_unique<Walker>(limits, file_bytes);
-  if (absl::Status status = walker->WalkEntries(reader->get(), 1, "");
+  if (absl::Status status =
+          walker->WalkEntries(reader->get(), 1, "", walker->result().tree);
       !status.ok()) {
     return status;
   }

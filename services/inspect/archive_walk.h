@@ -28,8 +28,9 @@ struct ArchiveWalk {
 // to disk and memory stays bounded. An entry whose data starts with a zip
 // signature is walked in turn, fed from the outer entry's data, down to
 // limits.max_archive_depth. Checks every name and link (CheckEntryName,
-// CheckLinkTarget), the entry count, the inflated bytes and the inflation
-// ratio, and stops at the first problem.
+// CheckLinkTarget, and ArchiveTree::Add against links through links, per
+// archive), the entry count, the inflated bytes and the inflation ratio,
+// and stops at the first problem.
 //
 // Returns InvalidArgument, with a refusal message for the student, if the
 // archive breaks a rule or cannot be read (corrupt, encrypted entries);

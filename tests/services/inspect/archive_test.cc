@@ -111,6 +111,14 @@ TEST_F(ArchiveTest, RefusesASymlinkOutOfTheTreeButNotOneInside) {
                   .accepted());
 }
 
+TEST_F(ArchiveTest, RefusesALinkReachedThroughAnotherLink) {
+  // Each target alone stays inside; extracted, "up/out" is "../x".
+  EXPECT_THAT(InspectZip({File("README"), Symlink("a/up", ".."),
+                          Symlink("a/up/out", "../x")})
+                  .refusal(),
+              HasSubstr("lies inside the symbolic link 'a/up'"));
+}
+
 TEST_F(ArchiveTest, RefusesABombByItsInflationRatio) {
   const v1::InspectionReport report =
       InspectZip({File("README"), Zeros("zeros.bin", 64 << 20)});

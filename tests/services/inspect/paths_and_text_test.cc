@@ -102,45 +102,80 @@ TEST(CheckLinkTarget, RefusesLinksThatLeave) {
   EXPECT_FALSE(CheckLinkTarget("empty", "", "").ok());
 }
 
+void AddFile(ArchiveTree& tree, absl::string_view name) {
+  EXPECT_TRUE(tree.Add(name, EntryKind::kFile, "").ok()) << name;
+}
+
+void AddDirectory(ArchiveTree& tree, absl::string_view name) {
+  EXPECT_TRUE(tree.Add(name, EntryKind::kDirectory, "").ok()) << name;
+}
+
+TEST(CheckEntryName, RefusesNamesTooLongOrTooDeep) {
+  EXPECT_TRUE(CheckEntryName(std::string(kMaxEntryNameBytes, 'a'), "").ok());
+  EXPECT_THAT(
+      CheckEntryName(std::string(kMaxEntryNameBytes + 1, 'a'), "").message(),
+      HasSubstr("has a name longer than 1024 bytes or deeper than 64"));
+  std::string deep;
+  for (size_t i = 0; i <= kMaxEntryNameDepth; ++i) deep += "d/";
+  EXPECT_FALSE(CheckEntryName(deep, "").ok());
+}
+
+TEST(ArchiveTree, RefusesAnEntryInsideALink) {
+  // "a/up" is the root; "a/up/out" would then point one level above it.
+  ArchiveTree tree;
+  ASSERT_TRUE(tree.Add("a/up", EntryKind::kLink, "").ok());
+  EXPECT_EQ(tree.Add("a/up/out", EntryKind::kLink, "").message(),
+            "entry 'a/up/out' lies inside the symbolic link 'a/up'; links "
+            "may not be used as directories");
+}
+
+TEST(ArchiveTree, RefusesALinkOverADirectoryWithEntries) {
+  ArchiveTree tree;
+  AddFile(tree, "lib/a.c");
+  EXPECT_THAT(tree.Add("lib", EntryKind::kLink, " in 'x.zip'").message(),
+              HasSubstr("symbolic link 'lib' in 'x.zip' is also a directory"));
+  EXPECT_TRUE(tree.Add("bin/tool", EntryKind::kLink, "").ok());
+}
+
 TEST(ArchiveTree, FindsReadmeAtTheRootInAnyCaseAndExtension) {
   for (const char* name : {"README", "readme.md", "ReadMe.TXT", "README.rst"}) {
     ArchiveTree tree;
-    tree.Add("src/main.c", false);
-    tree.Add(name, false);
+    AddFile(tree, "src/main.c");
+    AddFile(tree, name);
     EXPECT_TRUE(tree.HasReadme()) << name;
   }
 }
 
 TEST(ArchiveTree, FindsReadmeInTheSoleTopLevelDirectory) {
   ArchiveTree tree;
-  tree.Add("project/README.md", false);
-  tree.Add("project/src/main.c", false);
-  tree.Add("__MACOSX/project/._README.md", false);
+  AddFile(tree, "project/README.md");
+  AddFile(tree, "project/src/main.c");
+  AddFile(tree, "__MACOSX/project/._README.md");
   EXPECT_EQ(tree.SoleTopDirectory(), "project");
   EXPECT_TRUE(tree.HasReadme());
 }
 
 TEST(ArchiveTree, IgnoresReadmeDeeperOrBesideOtherTopLevelEntries) {
   ArchiveTree deeper;
-  deeper.Add("project/docs/README.md", false);
+  AddFile(deeper, "project/docs/README.md");
   EXPECT_FALSE(deeper.HasReadme());
 
   ArchiveTree two_tops;
-  two_tops.Add("project/README.md", false);
-  two_tops.Add("other/main.c", false);
+  AddFile(two_tops, "project/README.md");
+  AddFile(two_tops, "other/main.c");
   EXPECT_EQ(two_tops.SoleTopDirectory(), "");
   EXPECT_FALSE(two_tops.HasReadme());
 
   ArchiveTree not_a_file;
-  not_a_file.Add("README/", true);
-  not_a_file.Add("READMEFIRST", false);
+  AddDirectory(not_a_file, "README/");
+  AddFile(not_a_file, "READMEFIRST");
   EXPECT_FALSE(not_a_file.HasReadme());
 }
 
 TEST(ArchiveTree, ReportsMissingRequiredFilesInOrder) {
   ArchiveTree tree;
-  tree.Add("proj/Makefile", false);
-  tree.Add("proj/src/main.py", false);
+  AddFile(tree, "proj/Makefile");
+  AddFile(tree, "proj/src/main.py");
   EXPECT_THAT(tree.Missing({"Makefile", "src/main.py", "src"}), IsEmpty());
   EXPECT_THAT(tree.Missing({"makefile", "test.py", "src/main.py"}),
               ElementsAre("makefile", "test.py"));
