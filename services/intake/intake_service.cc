@@ -77,33 +77,64 @@ grpc::ServerUnaryReactor* IntakeServiceImpl::ListMySubmissions(
                                  "\"eecs598-w24\""));
     return reactor;
   }
-  executor_.Schedule([this, reactor, request, response,
-                      principal = caller->user_id] {
-    storage::v1::ListSubmissionsRequest list;
-    list.set_course_id(request->course_id());
-    list.set_principal(principal);
-    grpc::ClientContext call;
-    call.set_deadline(std::chrono::system_clock::now() +
-                      absl::ToChronoMilliseconds(options_.peer_call_timeout));
-    storage::v1::ListSubmissionsResponse listed;
-    const grpc::Status status = storage_->ListSubmissions(&call, list, &listed);
-    if (!status.ok()) {
-      const absl::Status mapped = PeerError("storage", FromGrpcStatus(status));
-      spdlog::warn("event=list_failed principal={} code={} msg=\"{}\"",
-                   principal, absl::StatusCodeToString(mapped.code()),
-                   std::string(mapped.message()));
-      reactor->Finish(ToGrpcStatus(mapped));
-      return;
-    }
-    for (common::v1::SubmissionRecord& record : *listed.mutable_submissions()) {
-      // Storage filters by principal; checking again costs nothing and keeps
-      // one student's records from ever reaching another.
-      if (record.principal() != principal) continue;
+  executor_.Schedule(
+      [this, reactor, request, response, principal = caller->user_id] {
+        const absl::Status listed =
+            ListOwn(request->course_id(), principal, response);
+        if (!listed.ok()) {
+          spdlog::warn("event=list_failed principal={} code={} msg=\"{}\"",
+                       principal, absl::StatusCodeToString(listed.code()),
+                       std::string(listed.message()));
+          response->Clear();
+        }
+        reactor->Finish(ToGrpcStatus(listed));
+      });
+  return reactor;
+}
+
+absl::Status IntakeServiceImpl::ListOwn(
+    const std::string& course_id, const std::string& principal,
+    v1::ListMySubmissionsResponse* response) {
+  storage::v1::ListSubmissionsResponse listed;
+  absl::Status status = ListFromStorage(
+      &storage::v1::StorageService::StubInterface::ListSubmissions, course_id,
+      principal, &listed);
+  if (!status.ok()) return status;
+  storage::v1::ListRefusalsResponse refused;
+  status =
+      ListFromStorage(&storage::v1::StorageService::StubInterface::ListRefusals,
+                      course_id, principal, &refused);
+  if (!status.ok()) return status;
+
+  // Storage filters by principal; checking again costs nothing and keeps
+  // one student's records from ever reaching another.
+  for (common::v1::SubmissionRecord& record : *listed.mutable_submissions()) {
+    if (record.principal() == principal) {
       *response->add_submissions() = std::move(record);
     }
-    reactor->Finish(grpc::Status::OK);
-  });
-  return reactor;
+  }
+  for (common::v1::RefusedAttempt& attempt : *refused.mutable_attempts()) {
+    if (attempt.principal() == principal) {
+      *response->add_refused() = std::move(attempt);
+    }
+  }
+  return absl::OkStatus();
+}
+
+template <typename ListRequest, typename ListResponse>
+absl::Status IntakeServiceImpl::ListFromStorage(
+    StorageMethod<ListRequest, ListResponse> method,
+    const std::string& course_id, const std::string& principal,
+    ListResponse* response) {
+  ListRequest request;
+  request.set_course_id(course_id);
+  request.set_principal(principal);
+  grpc::ClientContext call;
+  call.set_deadline(std::chrono::system_clock::now() +
+                    absl::ToChronoMilliseconds(options_.peer_call_timeout));
+  const grpc::Status status =
+      (storage_.get()->*method)(&call, request, response);
+  return PeerError("storage", FromGrpcStatus(status));
 }
 
 template <typename PeerRequest, typename PeerResponse>

@@ -2,6 +2,7 @@
 #define HANDIN_SERVICES_INTAKE_INTAKE_SERVICE_H_
 
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/clock.h"  // common/clock.h uses absl::Now without it.
@@ -35,9 +36,17 @@ namespace handin::intake {
 //   INTERNAL            a deployment problem between the services.
 // On OK the response is the committed record, submission id included.
 //
+// Upload retried with the idempotency key of a stored upload of the caller
+// and the same content: OK at once with the original receipt and
+// `replayed`; with other content: ALREADY_EXISTS naming the key and both
+// SHA-256s. Every failure after the metadata except CANCELLED, UNAVAILABLE,
+// DEADLINE_EXCEEDED and INTERNAL is recorded by storage as a refused
+// attempt (see UploadReactor and refusals.h).
+//
 // ListMySubmissions answers the caller's own submissions in a course, oldest
-// first: UNAUTHENTICATED without identity, INVALID_ARGUMENT without a
-// course id, UNAVAILABLE when storage cannot be reached.
+// first, and the caller's own refused attempts: UNAUTHENTICATED without
+// identity, INVALID_ARGUMENT without a course id, UNAVAILABLE when storage
+// cannot be reached.
 //
 // ListMyDeadlines, CheckSubmission and ExportMyCalendar forward to the
 // deadline service's ListDeadlines, WhatIf and ExportCalendar with principal
@@ -85,6 +94,27 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
       deadline::v1::ExportCalendarResponse* response) override;
 
  private:
+  // Fills `response` with `principal`'s submissions and refused attempts
+  // in `course_id`, from storage. Storage's errors mapped by PeerError.
+  absl::Status ListOwn(const std::string& course_id,
+                       const std::string& principal,
+                       v1::ListMySubmissionsResponse* response);
+
+  // One of the storage stub's unary methods.
+  template <typename PeerRequest, typename PeerResponse>
+  using StorageMethod = grpc::Status (
+      storage::v1::StorageService::StubInterface::*)(grpc::ClientContext*,
+                                                     const PeerRequest&,
+                                                     PeerResponse*);
+
+  // Calls the storage list `method` for `principal` in `course_id` into
+  // `response`, bounded by peer_call_timeout. Errors mapped by PeerError.
+  template <typename ListRequest, typename ListResponse>
+  absl::Status ListFromStorage(StorageMethod<ListRequest, ListResponse> method,
+                               const std::string& course_id,
+                               const std::string& principal,
+                               ListResponse* response);
+
   // One of the deadline stub's unary methods.
   template <typename PeerRequest, typename PeerResponse>
   using DeadlineMethod = grpc::Status (

@@ -7,6 +7,7 @@
 #include "common/caller.h"
 #include "common/grpc_status.h"
 #include "common/proto_time.h"
+#include "services/intake/refusals.h"
 #include "spdlog/spdlog.h"
 
 namespace handin::intake {
@@ -80,10 +81,27 @@ void UploadReactor::OnDone() { delete this; }
 void UploadReactor::HandleMetadata() {
   if (Cancelled()) return Fail(ClientCancelled());
   metadata_ = std::move(*request_.mutable_metadata());
+  metadata_received_ = true;
   if (absl::Status valid =
           ValidateMetadata(metadata_, deps_.options->max_file_bytes);
       !valid.ok()) {
     return Fail(valid);
+  }
+  if (std::optional<common::v1::SubmissionRecord> prior = FindPrior();
+      prior.has_value()) {
+    if (absl::Status same = CheckReplay(metadata_, *prior); !same.ok()) {
+      return Fail(same);
+    }
+    // A retry of a stored upload: answer with its receipt at once; the
+    // bytes need not come again.
+    spdlog::info(
+        "event=upload_replayed course={} item={} principal={} "
+        "submission_id={}",
+        metadata_.course_id(), metadata_.item_id(), principal_,
+        prior->submission_id());
+    *response_->mutable_submission() = *std::move(prior);
+    response_->set_replayed(true);
+    return Finish(grpc::Status::OK);
   }
   absl::StatusOr<Verdict> verdict = Evaluate(std::nullopt);
   if (!verdict.ok()) return Fail(verdict.status());
@@ -151,6 +169,7 @@ void UploadReactor::HandleFinish() {
                             : PeerError("storage", FromGrpcStatus(committed)));
   }
   *response_->mutable_submission() = storage_response_.record();
+  response_->set_replayed(storage_response_.replayed());
   spdlog::info(
       "event=upload_committed course={} item={} principal={} "
       "submission_id={} size={} verdict={}",
@@ -171,6 +190,29 @@ void UploadReactor::HandleStreamEnd() {
       absl::StrCat("the upload stream ended without a finish message after ",
                    chunks_->received(), " of ", metadata_.size_bytes(),
                    " bytes; nothing was stored, submit again")));
+}
+
+std::optional<common::v1::SubmissionRecord> UploadReactor::FindPrior() {
+  if (metadata_.idempotency_key().empty()) return std::nullopt;
+  storage::v1::LookupIdempotencyKeyRequest request;
+  request.set_course_id(metadata_.course_id());
+  request.set_principal(principal_);
+  request.set_idempotency_key(metadata_.idempotency_key());
+  grpc::ClientContext context;
+  context.set_deadline(DeadlineAfter(deps_.options->peer_call_timeout));
+  storage::v1::LookupIdempotencyKeyResponse response;
+  const grpc::Status status =
+      deps_.storage->LookupIdempotencyKey(&context, request, &response);
+  if (!status.ok()) {
+    // Storage still decides at commit; the upload goes ahead.
+    spdlog::warn(
+        "event=idempotency_lookup_failed principal={} code={} msg=\"{}\"",
+        principal_, static_cast<int>(status.error_code()),
+        status.error_message());
+    return std::nullopt;
+  }
+  if (!response.has_record()) return std::nullopt;
+  return std::move(*response.mutable_record());
 }
 
 absl::StatusOr<Verdict> UploadReactor::Evaluate(
@@ -245,6 +287,21 @@ void UploadReactor::Fail(const absl::Status& status) {
       "event=upload_failed course={} item={} principal={} code={} msg=\"{}\"",
       metadata_.course_id(), metadata_.item_id(), principal_,
       absl::StatusCodeToString(status.code()), std::string(status.message()));
+  if (metadata_received_) {
+    const AttemptFacts facts{&metadata_, principal_,
+                             chunks_.has_value() ? chunks_->received() : 0,
+                             started_at_, deps_.clock->Now()};
+    if (absl::Status recorded = RecordRefusal(
+            *deps_.storage, deps_.options->peer_call_timeout, facts, status);
+        !recorded.ok()) {
+      spdlog::error(
+          "event=refusal_not_recorded course={} item={} principal={} "
+          "code={} msg=\"{}\"",
+          metadata_.course_id(), metadata_.item_id(), principal_,
+          absl::StatusCodeToString(recorded.code()),
+          std::string(recorded.message()));
+    }
+  }
   Finish(ToGrpcStatus(status));
 }
 

@@ -48,6 +48,19 @@ struct UploadDeps {
 // including the client breaking or cancelling the stream, cancels the storage
 // stream before it is committed, so nothing partial is stored.
 //
+// Retries: when the metadata carries an idempotency key, the reactor first
+// asks storage which submission the key names (for this caller); if one
+// with the same content exists, the upload is answered with its receipt
+// (`replayed`) before any byte is read, and with ALREADY_EXISTS if its
+// content differs. Storage still decides at commit, so two concurrent
+// uploads with one key store one record.
+//
+// Refusals: every failure after the metadata was read goes through Fail,
+// which has storage record it (RecordRefusal in refusals.h) when it is a
+// refusal, before the student gets the status. A check added to this state
+// machine (e.g. the content inspection) refuses an upload by returning
+// Fail(status) from its task, and is recorded the same way.
+//
 // Lifetime: gRPC owns the reactor from creation until OnDone, which deletes
 // it. Finish is called exactly once, as the last act of a task (or of the
 // constructor); StartRead is likewise the last act of a task, so no task
@@ -75,6 +88,10 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
   void HandleFinish();
   void HandleStreamEnd();
 
+  // Returns the submission the metadata's idempotency key already names for
+  // the caller, or nullopt (no key, none, or storage could not say: then
+  // storage decides at commit).
+  std::optional<common::v1::SubmissionRecord> FindPrior();
   // Asks deadline for the verdict on this upload; `completed_at` unset for
   // the pre-check. Errors are already mapped for the student.
   absl::StatusOr<common::v1::Verdict> Evaluate(
@@ -87,8 +104,10 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
   // Returns true if the client has cancelled the upload.
   bool Cancelled();
 
-  // Cancels the storage stream (if open) so nothing is committed, then
-  // finishes the RPC with `status`. The last act of a task.
+  // Cancels the storage stream (if open) so nothing is committed, has
+  // storage record the refusal (once the metadata was read; RecordRefusal
+  // decides whether `status` is one), then finishes the RPC with `status`.
+  // The last act of a task.
   void Fail(const absl::Status& status);
 
   grpc::CallbackServerContext* const context_;
@@ -100,6 +119,7 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
   std::string principal_;
   UploadPhase phase_ = UploadPhase::kAwaitingMetadata;
   v1::UploadMetadata metadata_;
+  bool metadata_received_ = false;
   std::optional<ChunkSequence> chunks_;
   absl::Time started_at_;
   absl::Time completed_at_;

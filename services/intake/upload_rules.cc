@@ -35,6 +35,23 @@ absl::Status CheckFileName(absl::string_view name) {
   return absl::OkStatus();
 }
 
+absl::Status CheckIdempotencyKey(absl::string_view key) {
+  if (key.size() > kMaxIdempotencyKeyBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "metadata.idempotency_key is ", key.size(), " bytes; send at most ",
+        kMaxIdempotencyKeyBytes, " (handin sends 32 hex digits)"));
+  }
+  for (char c : key) {
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "metadata.idempotency_key \"", absl::CHexEscape(key),
+          "\" holds a character that is not printable ASCII; send e.g. 32 "
+          "random hex digits"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status CheckMessageOrder(UploadPhase phase,
@@ -89,7 +106,39 @@ absl::Status ValidateMetadata(const v1::UploadMetadata& metadata,
         "metadata.sha256_hex \"", absl::CHexEscape(metadata.sha256_hex()),
         "\" is not a SHA-256 digest; send 64 lower-case hex digits"));
   }
-  return absl::OkStatus();
+  return CheckIdempotencyKey(metadata.idempotency_key());
+}
+
+absl::Status CheckReplay(const v1::UploadMetadata& metadata,
+                         const common::v1::SubmissionRecord& existing) {
+  if (existing.sha256_hex() == metadata.sha256_hex() &&
+      existing.size_bytes() == metadata.size_bytes() &&
+      existing.item_id() == metadata.item_id()) {
+    return absl::OkStatus();
+  }
+  return absl::AlreadyExistsError(absl::StrCat(
+      "idempotency key \"", metadata.idempotency_key(),
+      "\" was already used for submission ", existing.submission_id(),
+      " (item ", existing.item_id(), ", SHA-256 ", existing.sha256_hex(),
+      "); this upload has other content (item ", metadata.item_id(),
+      ", SHA-256 ", metadata.sha256_hex(),
+      "); a new upload needs a new idempotency key"));
+}
+
+bool IsRecordedRefusal(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kPermissionDenied:
+      return true;
+    default:
+      return false;
+  }
 }
 
 ChunkSequence::ChunkSequence(int64_t declared_size, int64_t max_chunk_bytes)

@@ -31,12 +31,34 @@ enum class UploadPhase {
 absl::Status CheckMessageOrder(UploadPhase phase,
                                const v1::UploadRequest& request);
 
+// Longest idempotency key accepted, in bytes (storage's limit too).
+inline constexpr size_t kMaxIdempotencyKeyBytes = 128;
+
 // Returns OK if `metadata` can open an upload: course and item ids set, a
 // file name that is a plain base name (no '/', not "." or "..", no NUL),
-// 0 <= size_bytes <= max_file_bytes, and sha256_hex 64 lower-case hex
-// digits. Otherwise InvalidArgument naming the field and what to do.
+// 0 <= size_bytes <= max_file_bytes, sha256_hex 64 lower-case hex digits,
+// and an idempotency key (if any) of at most kMaxIdempotencyKeyBytes
+// printable ASCII characters without spaces. Otherwise InvalidArgument
+// naming the field and what to do.
 absl::Status ValidateMetadata(const v1::UploadMetadata& metadata,
                               int64_t max_file_bytes);
+
+// Returns OK if `existing`, the submission the upload's idempotency key
+// already names, holds what `metadata` declares (same item, size and
+// SHA-256), so the upload is a retry to answer with `existing`'s receipt.
+// Otherwise AlreadyExists naming the key, the submission and both SHA-256s.
+absl::Status CheckReplay(const v1::UploadMetadata& metadata,
+                         const common::v1::SubmissionRecord& existing);
+
+// Returns true if an upload that failed with `status` after its metadata
+// was read is a refusal to record as evidence: the upload itself was wrong
+// or not allowed (INVALID_ARGUMENT, FAILED_PRECONDITION, DATA_LOSS,
+// ALREADY_EXISTS, NOT_FOUND, OUT_OF_RANGE, RESOURCE_EXHAUSTED,
+// PERMISSION_DENIED). False for OK, a client cancellation (CANCELLED: the
+// student's own choice) and failures of the services themselves
+// (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, ...), which say nothing about
+// the upload.
+bool IsRecordedRefusal(const absl::Status& status);
 
 // Follows the chunks of one upload: each must start where the previous one
 // ended, be at most `max_chunk_bytes` long, and keep the total within the

@@ -15,6 +15,16 @@ using Code = grpc::StatusCode;
 
 constexpr size_t kReadChunkBytes = size_t{1} << 20;
 
+// True if `stored` (a record or an attempt) is in the course of a list
+// `request` and passes its item and principal filters.
+template <typename Request, typename Stored>
+bool Matches(const Request& request, const Stored& stored) {
+  return stored.course_id() == request.course_id() &&
+         (request.item_id().empty() || stored.item_id() == request.item_id()) &&
+         (request.principal().empty() ||
+          stored.principal() == request.principal());
+}
+
 // Streams stored bytes back in 1 MiB chunks, or finishes with an error.
 class ReadReactor final : public grpc::ServerWriteReactor<common::v1::Chunk> {
  public:
@@ -133,10 +143,8 @@ class FakeStorageService::PutReactor final
                    absl::StrCat("SHA-256 of the received bytes is ", digest,
                                 ", not the declared ", record.sha256_hex()));
     }
-    *response_->mutable_record() =
-        owner_->Commit(std::move(record), std::move(content_));
     committed_ = true;
-    return grpc::Status::OK;
+    return owner_->Commit(std::move(record), std::move(content_), response_);
   }
 
   static grpc::Status Error(Code code, std::string message) {
@@ -155,7 +163,19 @@ class FakeStorageService::PutReactor final
 
 std::string FakeStorageService::Seed(common::v1::SubmissionRecord record,
                                      std::string content) {
-  return Commit(std::move(record), std::move(content)).submission_id();
+  storage::v1::PutSubmissionResponse response;
+  Commit(std::move(record), std::move(content), &response);
+  return response.record().submission_id();
+}
+
+void FakeStorageService::LoseNextCommitResponse() {
+  absl::MutexLock lock(&mu_);
+  lose_next_response_ = true;
+}
+
+std::vector<common::v1::RefusedAttempt> FakeStorageService::refusals() const {
+  absl::MutexLock lock(&mu_);
+  return refusals_;
 }
 
 std::vector<common::v1::SubmissionRecord> FakeStorageService::committed()
@@ -173,26 +193,6 @@ std::optional<std::string> FakeStorageService::ContentOf(
     if (stored.record.submission_id() == submission_id) return stored.content;
   }
   return std::nullopt;
-}
-
-int FakeStorageService::streams_opened() const {
-  absl::MutexLock lock(&mu_);
-  return streams_opened_;
-}
-
-int FakeStorageService::streams_closed() const {
-  absl::MutexLock lock(&mu_);
-  return streams_closed_;
-}
-
-int FakeStorageService::streams_cancelled() const {
-  absl::MutexLock lock(&mu_);
-  return streams_cancelled_;
-}
-
-int64_t FakeStorageService::bytes_received() const {
-  absl::MutexLock lock(&mu_);
-  return bytes_received_;
 }
 
 bool FakeStorageService::WaitForBytes(int64_t bytes,
@@ -233,12 +233,62 @@ void FakeStorageService::BytesArrived(int64_t bytes) {
   bytes_received_ += bytes;
 }
 
-common::v1::SubmissionRecord FakeStorageService::Commit(
-    common::v1::SubmissionRecord record, std::string content) {
+grpc::Status FakeStorageService::NoSuchSubmission() {
+  return grpc::Status(Code::NOT_FOUND, "fake storage: no such submission");
+}
+
+template <typename Request>
+const FakeStorageService::Stored* FakeStorageService::FindLocked(
+    const Request& request) const {
+  for (const Stored& stored : stored_) {
+    if (stored.record.course_id() == request.course_id() &&
+        stored.record.submission_id() == request.submission_id()) {
+      return &stored;
+    }
+  }
+  return nullptr;
+}
+
+const common::v1::SubmissionRecord* FakeStorageService::FindKeyLocked(
+    const std::string& course, const std::string& principal,
+    const std::string& key) const {
+  for (const Stored& stored : stored_) {
+    const common::v1::SubmissionRecord& record = stored.record;
+    if (!key.empty() && record.idempotency_key() == key &&
+        record.course_id() == course && record.principal() == principal) {
+      return &record;
+    }
+  }
+  return nullptr;
+}
+
+grpc::Status FakeStorageService::Commit(
+    common::v1::SubmissionRecord record, std::string content,
+    storage::v1::PutSubmissionResponse* response) {
   absl::MutexLock lock(&mu_);
+  if (const common::v1::SubmissionRecord* found = FindKeyLocked(
+          record.course_id(), record.principal(), record.idempotency_key())) {
+    if (found->sha256_hex() != record.sha256_hex() ||
+        found->size_bytes() != record.size_bytes() ||
+        found->item_id() != record.item_id()) {
+      return grpc::Status(
+          Code::ALREADY_EXISTS,
+          absl::StrCat("fake storage: idempotency key \"",
+                       record.idempotency_key(), "\" names SHA-256 ",
+                       found->sha256_hex(), ", not ", record.sha256_hex()));
+    }
+    *response->mutable_record() = *found;
+    response->set_replayed(true);
+    return grpc::Status::OK;
+  }
   record.set_submission_id(absl::StrFormat("sub-%06d", next_id_++));
   stored_.push_back({record, std::move(content)});
-  return record;
+  *response->mutable_record() = std::move(record);
+  if (lose_next_response_) {
+    lose_next_response_ = false;
+    return grpc::Status(Code::UNAVAILABLE, "fake storage: response lost");
+  }
+  return grpc::Status::OK;
 }
 
 grpc::ServerReadReactor<PutSubmissionRequest>*
@@ -254,16 +304,9 @@ grpc::ServerUnaryReactor* FakeStorageService::GetSubmission(
     common::v1::SubmissionRecord* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::MutexLock lock(&mu_);
-  for (const Stored& stored : stored_) {
-    if (stored.record.course_id() == request->course_id() &&
-        stored.record.submission_id() == request->submission_id()) {
-      *response = stored.record;
-      reactor->Finish(grpc::Status::OK);
-      return reactor;
-    }
-  }
-  reactor->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND,
-                               "fake storage: no such submission"));
+  const Stored* stored = FindLocked(*request);
+  if (stored != nullptr) *response = stored->record;
+  reactor->Finish(stored != nullptr ? grpc::Status::OK : NoSuchSubmission());
   return reactor;
 }
 
@@ -279,16 +322,9 @@ grpc::ServerUnaryReactor* FakeStorageService::ListSubmissions(
   }
   absl::MutexLock lock(&mu_);
   for (const Stored& stored : stored_) {
-    const common::v1::SubmissionRecord& record = stored.record;
-    if (record.course_id() != request->course_id()) continue;
-    if (!request->item_id().empty() && record.item_id() != request->item_id()) {
-      continue;
+    if (Matches(*request, stored.record)) {
+      *response->add_submissions() = stored.record;
     }
-    if (!request->principal().empty() &&
-        record.principal() != request->principal()) {
-      continue;
-    }
-    *response->add_submissions() = record;
   }
   reactor->Finish(grpc::Status::OK);
   return reactor;
@@ -298,14 +334,59 @@ grpc::ServerWriteReactor<common::v1::Chunk>* FakeStorageService::ReadSubmission(
     grpc::CallbackServerContext* context,
     const storage::v1::ReadSubmissionRequest* request) {
   absl::MutexLock lock(&mu_);
-  for (const Stored& stored : stored_) {
-    if (stored.record.course_id() == request->course_id() &&
-        stored.record.submission_id() == request->submission_id()) {
-      return new ReadReactor(stored.content);
-    }
+  const Stored* stored = FindLocked(*request);
+  if (stored == nullptr) return new ReadReactor(NoSuchSubmission());
+  return new ReadReactor(stored->content);
+}
+
+grpc::ServerUnaryReactor* FakeStorageService::LookupIdempotencyKey(
+    grpc::CallbackServerContext* context,
+    const storage::v1::LookupIdempotencyKeyRequest* request,
+    storage::v1::LookupIdempotencyKeyResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::MutexLock lock(&mu_);
+  if (const common::v1::SubmissionRecord* found =
+          FindKeyLocked(request->course_id(), request->principal(),
+                        request->idempotency_key())) {
+    *response->mutable_record() = *found;
   }
-  return new ReadReactor(grpc::Status(grpc::StatusCode::NOT_FOUND,
-                                      "fake storage: no such submission"));
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* FakeStorageService::RecordRefusal(
+    grpc::CallbackServerContext* context,
+    const storage::v1::RecordRefusalRequest* request,
+    storage::v1::RecordRefusalResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const common::v1::RefusedAttempt& attempt = request->attempt();
+  if (!attempt.attempt_id().empty() || attempt.course_id().empty() ||
+      attempt.item_id().empty() || attempt.principal().empty() ||
+      attempt.code().empty() || attempt.reason().empty()) {
+    reactor->Finish(grpc::Status(Code::INVALID_ARGUMENT,
+                                 "fake storage: malformed refused attempt"));
+    return reactor;
+  }
+  absl::MutexLock lock(&mu_);
+  *response->mutable_attempt() = attempt;
+  response->mutable_attempt()->set_attempt_id(
+      absl::StrFormat("att-%06d", next_id_++));
+  refusals_.push_back(response->attempt());
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* FakeStorageService::ListRefusals(
+    grpc::CallbackServerContext* context,
+    const storage::v1::ListRefusalsRequest* request,
+    storage::v1::ListRefusalsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::MutexLock lock(&mu_);
+  for (const common::v1::RefusedAttempt& attempt : refusals_) {
+    if (Matches(*request, attempt)) *response->add_attempts() = attempt;
+  }
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
 }
 
 }  // namespace handin::testing

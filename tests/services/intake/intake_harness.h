@@ -80,6 +80,7 @@ class IntakeHarness {
     return Loopback(deadline_server_.port);
   }
   std::string intake_address() const { return Loopback(intake_server_.port); }
+  std::string storage_address() const { return Loopback(storage_server_.port); }
   std::unique_ptr<intake::v1::IntakeService::Stub> NewIntakeStub() const {
     return intake::v1::IntakeService::NewStub(Channel(intake_address()));
   }

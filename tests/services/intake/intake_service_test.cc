@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/services/intake/intake_harness.h"
+#include "tests/services/intake/upload_messages.h"
 #include "tests/testing/ports.h"
 
 namespace handin::intake {
@@ -19,48 +20,22 @@ using ::handin::common::v1::SubmissionRecord;
 using ::handin::common::v1::VERDICT_KIND_LATE_NOT_COUNTED;
 using ::handin::common::v1::VERDICT_KIND_ON_TIME;
 using ::handin::common::v1::VERDICT_KIND_REFUSED;
+using ::handin::testing::Chunk;
+using ::handin::testing::Finish;
 using ::handin::testing::IntakeHarness;
+using ::handin::testing::kCourse;
+using ::handin::testing::kItem;
+using ::handin::testing::Metadata;
+using ::handin::testing::SendUpload;
+using ::handin::testing::UploadResult;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Property;
 
-constexpr char kCourse[] = "eecs598-w24";
-constexpr char kItem[] = "project-report";
 constexpr absl::Duration kWait = absl::Seconds(10);
 
-v1::UploadRequest Metadata(const std::string& content,
-                           const std::string& item = kItem) {
-  v1::UploadRequest request;
-  v1::UploadMetadata& metadata = *request.mutable_metadata();
-  metadata.set_course_id(kCourse);
-  metadata.set_item_id(item);
-  metadata.set_file_name("report.pdf");
-  metadata.set_size_bytes(static_cast<int64_t>(content.size()));
-  metadata.set_sha256_hex(Sha256::Of(content));
-  metadata.set_idempotency_key("key-1");
-  return request;
-}
-
-v1::UploadRequest Chunk(int64_t offset, const std::string& data) {
-  v1::UploadRequest request;
-  request.mutable_chunk()->set_offset(offset);
-  request.mutable_chunk()->set_data(data);
-  return request;
-}
-
-v1::UploadRequest Finish() {
-  v1::UploadRequest request;
-  request.mutable_finish();
-  return request;
-}
-
 using ::handin::testing::UnusedPort;
-
-struct UploadResult {
-  grpc::Status status;
-  v1::UploadResponse response;
-};
 
 class IntakeServiceTest : public ::testing::Test {
  protected:
@@ -71,17 +46,7 @@ class IntakeServiceTest : public ::testing::Test {
   UploadResult Upload(const std::vector<v1::UploadRequest>& messages,
                       const std::string& user = "alice",
                       IntakeHarness* intake = nullptr) {
-    grpc::ClientContext context;
-    if (!user.empty()) AttachCaller(context, user);
-    UploadResult result;
-    auto stub = (intake != nullptr ? intake : &harness_)->NewIntakeStub();
-    auto writer = stub->Upload(&context, &result.response);
-    for (const v1::UploadRequest& message : messages) {
-      if (!writer->Write(message)) break;
-    }
-    writer->WritesDone();
-    result.status = writer->Finish();
-    return result;
+    return SendUpload(intake != nullptr ? *intake : harness_, messages, user);
   }
 
   IntakeHarness harness_;

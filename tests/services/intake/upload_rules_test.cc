@@ -103,6 +103,53 @@ TEST(ValidateMetadata, FileOverTheLimitSaysBothSizes) {
   EXPECT_THAT(status.message(), HasSubstr("at most 512 MiB"));
 }
 
+TEST(ValidateMetadata, IdempotencyKeysArePrintableAndBounded) {
+  v1::UploadMetadata metadata = GoodMetadata();
+  metadata.set_idempotency_key(std::string(128, 'k'));
+  EXPECT_TRUE(ValidateMetadata(metadata, 1 << 20).ok());
+  metadata.set_idempotency_key(std::string(129, 'k'));
+  EXPECT_THAT(ValidateMetadata(metadata, 1 << 20).message(),
+              HasSubstr("idempotency_key is 129 bytes"));
+  metadata.set_idempotency_key("two words");
+  EXPECT_EQ(ValidateMetadata(metadata, 1 << 20).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CheckReplay, OnlyTheSameItemSizeAndHashIsARetry) {
+  v1::UploadMetadata metadata = GoodMetadata();
+  metadata.set_idempotency_key("k1");
+  common::v1::SubmissionRecord existing;
+  existing.set_submission_id("s1");
+  existing.set_item_id("project-report");
+  existing.set_size_bytes(5);
+  existing.set_sha256_hex(Sha256::Of("hello"));
+  EXPECT_TRUE(CheckReplay(metadata, existing).ok());
+  existing.set_sha256_hex(Sha256::Of("world"));
+  const absl::Status other = CheckReplay(metadata, existing);
+  EXPECT_EQ(other.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(other.message(), HasSubstr("\"k1\""));
+  EXPECT_THAT(other.message(), HasSubstr(Sha256::Of("world")));
+  EXPECT_THAT(other.message(), HasSubstr(Sha256::Of("hello")));
+  existing.set_sha256_hex(Sha256::Of("hello"));
+  existing.set_item_id("project-code");
+  EXPECT_FALSE(CheckReplay(metadata, existing).ok());
+}
+
+TEST(IsRecordedRefusal, ProblemsWithTheUploadAreRecordedOutagesAreNot) {
+  for (const absl::Status& refusal :
+       {absl::InvalidArgumentError("x"), absl::FailedPreconditionError("x"),
+        absl::DataLossError("x"), absl::AlreadyExistsError("x"),
+        absl::NotFoundError("x")}) {
+    EXPECT_TRUE(IsRecordedRefusal(refusal)) << refusal;
+  }
+  for (const absl::Status& other :
+       {absl::OkStatus(), absl::CancelledError("x"),
+        absl::UnavailableError("x"), absl::InternalError("x"),
+        absl::DeadlineExceededError("x")}) {
+    EXPECT_FALSE(IsRecordedRefusal(other)) << other;
+  }
+}
+
 TEST(ChunkSequence, AcceptsContiguousChunksUpToTheDeclaredSize) {
   ChunkSequence chunks(/*declared_size=*/5, /*max_chunk_bytes=*/3);
   EXPECT_TRUE(chunks.Accept(MakeChunk(0, "hel")).ok());
