@@ -28,14 +28,41 @@ ABSL_FLAG(std::string, storage_addr, "",
           "with the TLS flags' credentials; empty (the default) disables "
           "extensions: verdicts ignore them and the extension RPCs fail "
           "with FAILED_PRECONDITION");
-ABSL_FLAG(bool, check_policy, false,
-          "load and validate --policy, print its warnings and errors, and "
-          "exit 0 if it loads or 1 if not, without serving");
+ABSL_FLAG(std::string, check_policy, "",
+          "FILE: load and validate the policy in FILE (spelled "
+          "--check-policy FILE or --check_policy=FILE), print its warnings "
+          "and errors, and exit 0 if it loads or 1 if not, without serving");
 
 namespace {
 
 std::vector<std::string> Lines(absl::string_view text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+// Loads the policy at `path`, prints its errors (stderr) or warnings and a
+// summary (stdout), and returns the exit code: 0 if it loads, 1 if not.
+int CheckPolicy(const std::string& path) {
+  auto course = handin::deadline::LoadCourseFromFile(path);
+  if (!course.ok()) {
+    const std::vector<std::string> errors = Lines(course.status().message());
+    for (const std::string& error : errors) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+    }
+    std::fprintf(stderr, "%s: %zu error(s); the policy does not load\n",
+                 path.c_str(), errors.size());
+    return 1;
+  }
+  for (const std::string& warning : (*course)->warnings()) {
+    std::printf("%s\n", warning.c_str());
+  }
+  std::printf(
+      "%s: course %s loads: %d students, %d sessions, %zu items, "
+      "%zu warning(s)\n",
+      path.c_str(), (*course)->id().c_str(),
+      (*course)->policy().roster().students_size(),
+      (*course)->policy().sessions_size(), (*course)->items().size(),
+      (*course)->warnings().size());
+  return 0;
 }
 
 }  // namespace
@@ -49,8 +76,13 @@ int main(int argc, char** argv) {
       "as an iCalendar file. \"Now\" is this machine's clock.\n"
       "  handin-deadline --policy FILE [--listen HOST:PORT] "
       "[--storage_addr HOST:PORT] [TLS flags]\n"
-      "  handin-deadline --policy FILE --check_policy   (validate only)");
+      "  handin-deadline --check-policy FILE   (validate only)");
   handin::InitLogging("deadline");
+
+  if (const std::string path = absl::GetFlag(FLAGS_check_policy);
+      !path.empty()) {
+    return CheckPolicy(path);
+  }
 
   const std::string path = absl::GetFlag(FLAGS_policy);
   if (path.empty()) {
@@ -61,29 +93,6 @@ int main(int argc, char** argv) {
   }
   auto course = handin::deadline::LoadCourseFromFile(path);
 
-  if (absl::GetFlag(FLAGS_check_policy)) {
-    if (!course.ok()) {
-      const std::vector<std::string> errors = Lines(course.status().message());
-      for (const std::string& error : errors) {
-        std::fprintf(stderr, "%s\n", error.c_str());
-      }
-      std::fprintf(stderr, "%s: %zu error(s); the policy does not load\n",
-                   path.c_str(), errors.size());
-      return 1;
-    }
-    for (const std::string& warning : (*course)->warnings()) {
-      std::printf("%s\n", warning.c_str());
-    }
-    std::printf(
-        "%s: course %s loads: %d students, %d sessions, %zu items, "
-        "%zu warning(s)\n",
-        path.c_str(), (*course)->id().c_str(),
-        (*course)->policy().roster().students_size(),
-        (*course)->policy().sessions_size(), (*course)->items().size(),
-        (*course)->warnings().size());
-    return 0;
-  }
-
   if (!course.ok()) {
     // One line: the first problem, and how to see the rest.
     const std::vector<std::string> errors = Lines(course.status().message());
@@ -91,7 +100,7 @@ int main(int argc, char** argv) {
                                     errors.empty() ? "" : errors.front());
     if (errors.size() > 1) {
       absl::StrAppend(&line, " (and ", errors.size() - 1,
-                      " more; run with --check_policy to see them all)");
+                      " more; run with --check-policy FILE to see them all)");
     }
     std::fprintf(stderr, "%s\n", line.c_str());
     return 1;

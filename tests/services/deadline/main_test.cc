@@ -72,8 +72,8 @@ std::string WriteBadPolicy(const TempDir& dir) {
 }
 
 TEST(HandinDeadline, CheckPolicyAcceptsTheReferenceCourseAndPrintsItsWarnings) {
-  const RunResult run = RunDeadline(
-      absl::StrCat("--policy ", ReferencePolicy(), " --check_policy"));
+  const RunResult run =
+      RunDeadline(absl::StrCat("--check-policy ", ReferencePolicy()));
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output,
               HasSubstr("warning: group \"luke\" (Luke) has 1 member"));
@@ -84,8 +84,7 @@ TEST(HandinDeadline, CheckPolicyAcceptsTheReferenceCourseAndPrintsItsWarnings) {
 TEST(HandinDeadline, CheckPolicyListsEveryErrorWithFileAndLineAndExitsOne) {
   TempDir dir;
   const std::string path = WriteBadPolicy(dir);
-  const RunResult run =
-      RunDeadline(absl::StrCat("--policy ", path, " --check_policy"));
+  const RunResult run = RunDeadline(absl::StrCat("--check_policy=", path));
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr(path + ":2:1: unknown time zone "
                                            "\"America/Detriot\""));
@@ -104,7 +103,7 @@ TEST(HandinDeadline, StartingWithABadPolicyPrintsOneLineAndExitsOne) {
   ASSERT_EQ(lines.size(), 1u) << run.output;
   EXPECT_THAT(lines[0], StartsWith("handin-deadline: cannot load policy: " +
                                    path + ":2:1: unknown time zone"));
-  EXPECT_THAT(lines[0], HasSubstr("(and 1 more; run with --check_policy"));
+  EXPECT_THAT(lines[0], HasSubstr("(and 1 more; run with --check-policy FILE"));
 }
 
 TEST(HandinDeadline, RefusesToStartWithoutAPolicy) {
