@@ -212,15 +212,14 @@ void CourseBuilder::IndexGroups() {
       if (group.kind() != v1::GROUP_KIND_PROJECT) continue;
       auto [other, first] =
           project_group_of.emplace(student->second, group.group_id());
-      if (first) {
-        project_members_.push_back(student->second);
-      } else {
+      if (!first) {
         Error({{"groups", g}, {"member_ids", m}},
               absl::StrCat("\"", member, "\" is in project groups \"",
                            other->second, "\" and \"", group.group_id(),
                            "\"; a student may be in one project group"));
       }
     }
+    if (group.kind() == v1::GROUP_KIND_PROJECT) project_groups_.push_back(g);
     const int n = group.member_ids_size();
     if ((size.min_members() > 0 && n < size.min_members()) ||
         (size.max_members() > 0 && n > size.max_members())) {

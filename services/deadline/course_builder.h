@@ -65,6 +65,14 @@ class CourseBuilder {
   // `session` (null: standalone) and records an error unless it is before
   // c.due_at, which must be set.
   void CheckOpens(const v1::Item& item, int i, absl::string_view label);
+  // Rule passes (item_rules.cc): CheckLateDayBudget validates the course's
+  // budget (called by CheckItems before the items); CheckLateDaysUse that
+  // `late`, the rule policy.items[i] uses, has a budget to spend from;
+  // CheckContent the item's ContentRule.
+  void CheckLateDayBudget();
+  void CheckLateDaysUse(const v1::LateRule& late, int i,
+                        absl::string_view label);
+  void CheckContent(const v1::Item& item, int i, absl::string_view label);
   void SetOpens(const v1::Item& item, int item_index,
                 const SessionInfo* session, ConcreteItem& c);
   // "Mar 19", or "Mar 19 (<id>)" when the session id is not its date.
@@ -95,7 +103,7 @@ class CourseBuilder {
   std::vector<std::vector<size_t>> group_members_;
   std::vector<SessionInfo> sessions_;                    // Sorted by start.
   absl::flat_hash_map<std::string, int> session_index_;  // Into sessions_.
-  std::vector<size_t> project_members_;  // Roster indexes, deduplicated.
+  std::vector<int> project_groups_;  // Indexes into policy.groups.
   // Per policy item: its due instant when absolute (else InfinitePast).
   std::vector<absl::Time> absolute_due_;
   // Per policy item: its opening instant when absolute (else InfinitePast).

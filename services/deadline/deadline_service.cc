@@ -43,6 +43,7 @@ void ToProto(const ConcreteItem& item, const absl::TimeZone& zone,
   summary.set_rule(item.rule_text);
   *summary.mutable_grace() = ToProtoDuration(item.grace);
   summary.set_audience(item.audience_text);
+  summary.set_counted_version(item.counted_version);
 }
 
 // Shows `summary` as `principal` sees it under `extension` (if not null):
@@ -85,9 +86,20 @@ absl::StatusOr<Verdict> DeadlineServiceImpl::EvaluateWithExtensions(
     absl::Time started_at, std::optional<absl::Time> completed_at) const {
   absl::StatusOr<std::vector<Extension>> extensions = ExtensionsFor(principal);
   if (!extensions.ok()) return extensions.status();
-  return course_->Evaluate(
-      principal, item_id, started_at, completed_at,
-      ChooseExtension(*course_, principal, item_id, *extensions));
+  const Extension* extension =
+      ChooseExtension(*course_, principal, item_id, *extensions);
+  absl::StatusOr<Verdict> verdict = course_->Evaluate(
+      principal, item_id, started_at, completed_at, extension);
+  // Late days are read only when they could be spent.
+  const ConcreteItem* item = course_->FindItem(item_id);
+  if (!verdict.ok() || item->late_kind != LateKind::kLateDays ||
+      verdict->lateness <= absl::ZeroDuration()) {
+    return verdict;
+  }
+  absl::StatusOr<LateDayLedger> ledger = LedgerFor(principal);
+  if (!ledger.ok()) return ledger.status();
+  return course_->Evaluate(principal, item_id, started_at, completed_at,
+                           extension, ledger->SpentExcept(item_id));
 }
 
 absl::Status DeadlineServiceImpl::CheckCourse(
@@ -205,9 +217,18 @@ absl::Status DeadlineServiceImpl::DoListDeadlines(
   absl::StatusOr<std::vector<Extension>> extensions =
       ExtensionsFor(request.principal());
   if (!extensions.ok()) return extensions.status();
+  std::optional<LateDayLedger> ledger;
+  if (course_->late_day_budget() > 0) {
+    absl::StatusOr<LateDayLedger> read = LedgerFor(request.principal());
+    if (!read.ok()) return read.status();
+    ledger = *std::move(read);
+    response.set_late_days_budget(course_->late_day_budget());
+    response.set_late_days_spent(ledger->Spent());
+  }
   const absl::Time now = clock_.Now();
-  absl::StatusOr<std::vector<OwedItem>> owed = deadline::ListDeadlines(
-      *course_, request.principal(), now, window, *extensions);
+  absl::StatusOr<std::vector<OwedItem>> owed =
+      deadline::ListDeadlines(*course_, request.principal(), now, window,
+                              *extensions, ledger ? &*ledger : nullptr);
   if (!owed.ok()) return owed.status();
   response.set_time_zone(course_->time_zone().name());
   *response.mutable_evaluated_at() = ToProtoTimestamp(now);

@@ -17,6 +17,7 @@
 #include "grpcpp/grpcpp.h"
 #include "handin/deadline/v1/deadline_service.grpc.pb.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
+#include "services/deadline/late_days.h"
 #include "services/deadline/policy.h"
 
 namespace handin::deadline {
@@ -123,6 +124,14 @@ class DeadlineServiceImpl final
       const v1::ListExtensionsRequest* request,
       v1::ListExtensionsResponse* response) override;
 
+  // INVALID_ARGUMENT / NOT_FOUND as the proto says; otherwise, per
+  // submitter unit (Course::SubmitterUnit), the submission ChooseCounted
+  // (late_days.h) picks. Reads nothing from storage.
+  grpc::ServerUnaryReactor* ChooseCounted(
+      grpc::CallbackServerContext* context,
+      const v1::ChooseCountedRequest* request,
+      v1::ChooseCountedResponse* response) override;
+
  private:
   // Finishes the call with `work`'s status: inline without storage, else
   // on the executor (work that may call storage).
@@ -138,6 +147,11 @@ class DeadlineServiceImpl final
   absl::StatusOr<Verdict> EvaluateWithExtensions(
       absl::string_view principal, absl::string_view item_id,
       absl::Time started_at, std::optional<absl::Time> completed_at) const;
+  // Returns the late days `principal` has spent, from their submissions in
+  // storage (none without storage). Blocks: only on the executor.
+  absl::StatusOr<LateDayLedger> LedgerFor(absl::string_view principal) const;
+  absl::Status DoChooseCounted(const v1::ChooseCountedRequest& request,
+                               v1::ChooseCountedResponse& response) const;
   // FAILED_PRECONDITION naming --storage_addr if there is no storage.
   absl::Status CheckStorage() const;
   absl::Status DoGrant(const v1::GrantExtensionRequest& request,

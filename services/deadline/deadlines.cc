@@ -29,7 +29,8 @@ absl::StatusOr<std::vector<const ConcreteItem*>> OwedBy(
 
 absl::StatusOr<std::vector<OwedItem>> ListDeadlines(
     const Course& course, absl::string_view principal, absl::Time now,
-    const DeadlineWindow& window, absl::Span<const Extension> extensions) {
+    const DeadlineWindow& window, absl::Span<const Extension> extensions,
+    const LateDayLedger* ledger) {
   if (window.start.has_value() && window.end.has_value() &&
       *window.end < *window.start) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -46,7 +47,8 @@ absl::StatusOr<std::vector<OwedItem>> ListDeadlines(
     const Extension* extension =
         ChooseExtension(course, principal, item->id, extensions);
     absl::StatusOr<Verdict> verdict =
-        course.Evaluate(principal, item->id, now, std::nullopt, extension);
+        course.Evaluate(principal, item->id, now, std::nullopt, extension,
+                        ledger != nullptr ? ledger->SpentExcept(item->id) : 0);
     // The item came from the course, the extension was chosen for it and
     // no completion is given, so Evaluate has nothing to reject.
     if (!verdict.ok()) return verdict.status();

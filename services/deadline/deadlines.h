@@ -15,6 +15,7 @@
 #include "absl/types/span.h"
 #include "handin/common/v1/common.pb.h"
 #include "services/deadline/calendar.h"
+#include "services/deadline/late_days.h"
 #include "services/deadline/policy.h"
 
 namespace handin::deadline {
@@ -47,14 +48,17 @@ struct DeadlineWindow {
 // Returns the items `principal` owes whose due instant for them lies in
 // `window`, sorted by that due instant then id, each seen from `now`, with
 // the extension among `extensions` that applies (ChooseExtension in
-// extensions.h) taken into account. Staff owe nothing
+// extensions.h) taken into account, and for items that spend late days the
+// days `ledger` says were spent on other items (none when null). Staff owe
+// nothing
 // (empty list). NotFound if `principal` is not on the roster;
 // InvalidArgument if `principal` is empty or the window ends before it
 // starts.
 absl::StatusOr<std::vector<OwedItem>> ListDeadlines(
     const Course& course, absl::string_view principal, absl::Time now,
     const DeadlineWindow& window = {},
-    absl::Span<const Extension> extensions = {});
+    absl::Span<const Extension> extensions = {},
+    const LateDayLedger* ledger = nullptr);
 
 // Returns the calendar of every item `principal` owes, past ones included:
 // one event per item from its due instant to the end of its grace (at

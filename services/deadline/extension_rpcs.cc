@@ -2,7 +2,6 @@
 // and the storage read that Evaluate, WhatIf, ListItems and ListDeadlines
 // make to apply extensions.
 
-#include <chrono>
 #include <memory>
 #include <utility>
 
@@ -12,6 +11,7 @@
 #include "services/deadline/deadline_service.h"
 #include "services/deadline/extensions.h"
 #include "services/deadline/request_checks.h"
+#include "services/deadline/storage_calls.h"
 #include "spdlog/spdlog.h"
 
 namespace handin::deadline {
@@ -19,28 +19,6 @@ namespace {
 
 namespace storage_v1 = ::handin::storage::v1;
 using ProtoExtension = ::handin::common::v1::Extension;
-
-// How long one storage call may take before the handler gives up.
-constexpr std::chrono::seconds kStorageTimeout(5);
-
-// A client context for one storage call.
-std::unique_ptr<grpc::ClientContext> StorageContext() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  // gRPC deadlines are transport timeouts, not policy time, so they use
-  // the system clock as gRPC does.
-  context->set_deadline(std::chrono::system_clock::now() + kStorageTimeout);
-  return context;
-}
-
-// Storage's status, its message prefixed so the caller sees where it came
-// from; the code is kept (NOT_FOUND for a missing extension, UNAVAILABLE
-// when storage is down).
-absl::Status FromStorage(const grpc::Status& status, absl::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  const absl::Status converted = FromGrpcStatus(status);
-  return absl::Status(converted.code(),
-                      absl::StrCat(what, ": storage: ", converted.message()));
-}
 
 Extension FromProto(const ProtoExtension& extension) {
   Extension out;

@@ -61,6 +61,7 @@ void CourseBuilder::CheckItems() {
     Error({{"item_defaults"}, {"late"}}, problem);
   }
 
+  CheckLateDayBudget();
   absolute_due_.assign(policy_.items_size(), absl::InfinitePast());
   absolute_opens_.assign(policy_.items_size(), absl::InfinitePast());
   absl::flat_hash_set<std::string> ids;
@@ -181,6 +182,8 @@ void CourseBuilder::CheckItems() {
     if (std::string problem = LateRuleProblem(item.late()); !problem.empty()) {
       Error({{"items", i}, {"late"}}, absl::StrCat(label, ": ", problem));
     }
+    CheckLateDaysUse(item.has_late() ? item.late() : defaults.late(), i, label);
+    CheckContent(item, i, label);
   }
 }
 
@@ -221,7 +224,12 @@ bool CourseBuilder::AddConcreteItem(const v1::Item& item, int item_index,
 
   bool anyone = false;
   auto owe_group = [&](int group) {
-    for (size_t m : Members(group)) c.owed_by[m] = anyone = true;
+    c.owed_by_groups = true;
+    auto& owing = course_.owing_group_[c.id];
+    for (size_t m : Members(group)) {
+      c.owed_by[m] = anyone = true;
+      owing.emplace(m, policy_.groups(group).group_id());
+    }
   };
   switch (item.audience()) {
     case v1::AUDIENCE_SESSION_PRESENTERS: {
@@ -249,7 +257,7 @@ bool CourseBuilder::AddConcreteItem(const v1::Item& item, int item_index,
       c.audience_text = "every student";
       break;
     default:  // AUDIENCE_EACH_PROJECT_GROUP; CheckItems rejected the rest.
-      for (size_t m : project_members_) c.owed_by[m] = anyone = true;
+      for (int g : project_groups_) owe_group(g);
       c.audience_text = "the members of the project groups";
       break;
   }
@@ -326,10 +334,30 @@ bool CourseBuilder::AddConcreteItem(const v1::Item& item, int item_index,
       }
       break;
     }
+    case v1::LateRule::kLateDays: {
+      const v1::UseLateDays& rule = late.late_days();
+      c.late_kind = LateKind::kLateDays;
+      c.max_late_days = rule.max_days_per_item();
+      c.refuse_beyond_late_days = rule.refuse_beyond();
+      c.late_text = absl::StrCat(
+          "late submissions spend late days",
+          c.max_late_days > 0
+              ? absl::StrCat(" (at most ", c.max_late_days, " on this item)")
+              : "",
+          "; beyond that they are ",
+          c.refuse_beyond_late_days ? "refused" : "not counted");
+      break;
+    }
     default:  // Accept and flag, also when no rule is set anywhere.
       c.late_kind = LateKind::kAcceptFlagged;
       c.late_text = "late submissions are accepted and flagged";
       break;
+  }
+  c.counted_version = item.counted_version() != v1::COUNTED_VERSION_UNSPECIFIED
+                          ? item.counted_version()
+                          : defaults.counted_version();
+  if (c.counted_version == v1::COUNTED_VERSION_UNSPECIFIED) {
+    c.counted_version = v1::COUNTED_VERSION_LATEST;
   }
   c.rule_text =
       absl::StrCat("due ", relative.empty() ? due_local : relative,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "services/deadline/civil_text.h"
@@ -88,6 +89,35 @@ absl::StatusOr<Verdict> Course::Evaluate(absl::string_view principal,
                                          absl::Time started_at,
                                          std::optional<absl::Time> completed_at,
                                          const Extension* extension) const {
+  return Evaluate(principal, item_id, started_at, completed_at, extension, 0);
+}
+
+int Course::LateDaysFor(absl::Duration lateness) const {
+  if (lateness <= absl::ZeroDuration()) return 0;
+  absl::Duration remainder;
+  int64_t days = absl::IDivDuration(lateness, late_day_length_, &remainder);
+  if (remainder > absl::ZeroDuration()) ++days;
+  return static_cast<int>(
+      std::min<int64_t>(days, std::numeric_limits<int>::max()));
+}
+
+std::string Course::SubmitterUnit(absl::string_view principal,
+                                  const ConcreteItem& item) const {
+  auto groups = owing_group_.find(item.id);
+  auto student = student_index_.find(principal);
+  if (groups == owing_group_.end() || student == student_index_.end()) {
+    return std::string(principal);
+  }
+  auto group = groups->second.find(student->second);
+  return group == groups->second.end() ? std::string(principal) : group->second;
+}
+
+absl::StatusOr<Verdict> Course::Evaluate(absl::string_view principal,
+                                         absl::string_view item_id,
+                                         absl::Time started_at,
+                                         std::optional<absl::Time> completed_at,
+                                         const Extension* extension,
+                                         int late_days_spent) const {
   const ConcreteItem* item = FindItem(item_id);
   if (item == nullptr) {
     return absl::NotFoundError(absl::StrCat(
@@ -193,8 +223,37 @@ absl::StatusOr<Verdict> Course::Evaluate(absl::string_view principal,
       }
       break;
     }
+    case LateKind::kLateDays:
+      SpendLateDays(*item, late, late_days_spent, verdict);
+      break;
   }
   return verdict;
+}
+
+void Course::SpendLateDays(const ConcreteItem& item, absl::string_view late,
+                           int late_days_spent, Verdict& verdict) const {
+  const int needed = LateDaysFor(verdict.lateness);
+  const int budget = late_day_budget();
+  const int left = std::max(0, budget - late_days_spent);
+  const std::string days =
+      absl::StrCat(needed, needed == 1 ? " late day" : " late days");
+  if ((item.max_late_days == 0 || needed <= item.max_late_days) &&
+      needed <= left) {
+    verdict.kind = VERDICT_KIND_LATE_COUNTED;
+    verdict.late_days_spent = needed;
+    verdict.reason = absl::StrCat(late, "spends ", days, " of the budget; ",
+                                  left - needed, " of ", budget, " left");
+    return;
+  }
+  verdict.kind = item.refuse_beyond_late_days ? VERDICT_KIND_REFUSED
+                                              : VERDICT_KIND_LATE_NOT_COUNTED;
+  const std::string why =
+      needed <= left ? absl::StrCat("needs ", days, ", more than the ",
+                                    item.max_late_days, " this item allows")
+                     : absl::StrCat("needs ", days, " but only ", left, " of ",
+                                    budget, " are left");
+  verdict.reason = absl::StrCat(
+      late, why, item.refuse_beyond_late_days ? ": refused" : ": not counted");
 }
 
 std::string Course::ExtensionText(const Extension& extension,

@@ -45,6 +45,7 @@ enum class LateKind {
   kNotCounted,        // LATE_NOT_COUNTED.
   kHardClose,         // REFUSED.
   kPercentPerPeriod,  // LATE_COUNTED with a penalty, NOT_COUNTED at 100 %.
+  kLateDays,          // LATE_COUNTED spending late days, while they last.
 };
 
 // One concrete item of a course, ready to judge against. Built by
@@ -67,9 +68,18 @@ struct ConcreteItem {
   absl::Duration completion_window;
   // The late rule, decoded.
   LateKind late_kind = LateKind::kAcceptFlagged;
-  double percent_per_period = 0;       // kPercentPerPeriod only.
-  absl::Duration penalty_period;       // kPercentPerPeriod only.
-  double max_penalty_percent = 100.0;  // kPercentPerPeriod only.
+  double percent_per_period = 0;         // kPercentPerPeriod only.
+  absl::Duration penalty_period;         // kPercentPerPeriod only.
+  double max_penalty_percent = 100.0;    // kPercentPerPeriod only.
+  int max_late_days = 0;                 // kLateDays only; 0: no cap per item.
+  bool refuse_beyond_late_days = false;  // kLateDays only.
+  // Which submission is graded (never UNSPECIFIED once built).
+  v1::CountedVersion counted_version = v1::COUNTED_VERSION_LATEST;
+  // True when the item is owed by groups (a session's presenters or
+  // summary group, or the project groups): then a member's submission is
+  // their group's, and the version that counts is chosen among every
+  // member's submissions.
+  bool owed_by_groups = false;
   // Sentences computed at load, e.g.
   //   due_text:  "due 2024-03-18 10:30 EDT (24 h before the Mar 19 session
   //              starts)"
@@ -118,6 +128,8 @@ struct Verdict {
   absl::Duration lateness;
   // Deducted percentage, 0 to 100; non-zero only for LATE_COUNTED.
   double penalty_percent = 0;
+  // Late days this submission spends (LATE_COUNTED under kLateDays only).
+  int late_days_spent = 0;
 };
 
 // A course's policy, validated and expanded. Immutable and thread-safe
@@ -182,11 +194,44 @@ class Course {
   // extension does not open an item early: an upload started before the
   // item opens is refused with or without one.
   // Errors as above, and InvalidArgument for an extension of another item.
+  // For an item whose late rule spends late days, this assumes none spent
+  // elsewhere; use the overload below.
   absl::StatusOr<Verdict> Evaluate(absl::string_view principal,
                                    absl::string_view item_id,
                                    absl::Time started_at,
                                    std::optional<absl::Time> completed_at,
                                    const Extension* extension) const;
+
+  // As above, for a principal who has already spent `late_days_spent` days
+  // of the course's late-day budget on other items (LateDayLedger in
+  // late_days.h counts them). Read only when the item's late rule spends
+  // late days and the upload is past due + grace: it is LATE_COUNTED,
+  // spending LateDaysFor(lateness), if that is within the item's cap and
+  // the days left (budget - late_days_spent); otherwise LATE_NOT_COUNTED
+  // (or REFUSED when the rule says so), spending nothing. The reason says
+  // how many days it spends and how many are left, or why it could not.
+  absl::StatusOr<Verdict> Evaluate(absl::string_view principal,
+                                   absl::string_view item_id,
+                                   absl::Time started_at,
+                                   std::optional<absl::Time> completed_at,
+                                   const Extension* extension,
+                                   int late_days_spent) const;
+
+  // Late days per student (CoursePolicy.late_days.days); 0 when the course
+  // has no budget.
+  int late_day_budget() const { return policy_.late_days().days(); }
+  // Length of one late day (24 h unless the policy says otherwise).
+  absl::Duration late_day_length() const { return late_day_length_; }
+  // Late days a submission `lateness` late spends: started late days,
+  // 0 for no lateness.
+  int LateDaysFor(absl::Duration lateness) const;
+
+  // Who a submission of `item` by `principal` is for: the group of
+  // `principal` that owes it when the item is owed by groups, else
+  // `principal`. Submissions with the same unit compete for
+  // Item.counted_version.
+  std::string SubmitterUnit(absl::string_view principal,
+                            const ConcreteItem& item) const;
 
   // Returns "extended to <due_at in the course zone> by <granter>: <why>",
   // with " for group <id>" after the granter when `extension` was granted
@@ -208,6 +253,12 @@ class Course {
   friend class CourseBuilder;
   Course() = default;
 
+  // Judges an upload `verdict.lateness` past due under a late-days rule:
+  // LATE_COUNTED spending its days if the cap and the days left allow,
+  // else as the rule says. `late` starts the reason.
+  void SpendLateDays(const ConcreteItem& item, absl::string_view late,
+                     int late_days_spent, Verdict& verdict) const;
+
   // Returns why `principal` may not submit `item`, or "" if they may.
   std::string RefusalReason(absl::string_view principal,
                             const ConcreteItem& item) const;
@@ -219,6 +270,11 @@ class Course {
   absl::flat_hash_map<std::string, size_t> item_index_;
   absl::flat_hash_map<std::string, size_t> student_index_;
   absl::flat_hash_map<std::string, v1::StaffRole> staff_roles_;
+  absl::Duration late_day_length_ = absl::Hours(24);
+  // Per concrete item owed by groups: student roster index -> the group id
+  // through which they owe it.
+  absl::flat_hash_map<std::string, absl::flat_hash_map<size_t, std::string>>
+      owing_group_;
 };
 
 }  // namespace handin::deadline

@@ -11,8 +11,40 @@ using handin::grading::v1::ListSubmissionsResponse;
 
 GradingServiceImpl::GradingServiceImpl(
     std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage,
+    std::unique_ptr<handin::deadline::v1::DeadlineService::StubInterface>
+        deadline,
     Executor& executor)
-    : storage_(std::move(storage)), executor_(executor) {}
+    : storage_(std::move(storage)),
+      deadline_(std::move(deadline)),
+      executor_(executor) {}
+
+grpc::Status GradingServiceImpl::List(grpc::CallbackServerContext* context,
+                                      const ListSubmissionsRequest& request,
+                                      ListSubmissionsResponse& response) {
+  handin::storage::v1::ListSubmissionsRequest list;
+  list.set_course_id(request.course_id());
+  list.set_item_id(request.item_id());
+  handin::storage::v1::ListSubmissionsResponse listed;
+  grpc::ClientContext storage_context;
+  storage_context.set_deadline(context->deadline());
+  grpc::Status status =
+      storage_->ListSubmissions(&storage_context, list, &listed);
+  if (!status.ok()) return status;
+
+  handin::deadline::v1::ChooseCountedRequest choose;
+  choose.set_course_id(request.course_id());
+  choose.set_item_id(request.item_id());
+  *choose.mutable_submissions() = listed.submissions();
+  handin::deadline::v1::ChooseCountedResponse chosen;
+  grpc::ClientContext deadline_context;
+  deadline_context.set_deadline(context->deadline());
+  status = deadline_->ChooseCounted(&deadline_context, choose, &chosen);
+  if (!status.ok()) return status;
+  response.mutable_submissions()->Swap(listed.mutable_submissions());
+  response.mutable_counted()->Swap(chosen.mutable_counted());
+  response.set_counted_version(chosen.counted_version());
+  return grpc::Status::OK;
+}
 
 grpc::ServerUnaryReactor* GradingServiceImpl::ListSubmissions(
     grpc::CallbackServerContext* context, const ListSubmissionsRequest* request,
@@ -24,18 +56,7 @@ grpc::ServerUnaryReactor* GradingServiceImpl::ListSubmissions(
     return reactor;
   }
   executor_.Schedule([this, context, request, response, reactor] {
-    handin::storage::v1::ListSubmissionsRequest list;
-    list.set_course_id(request->course_id());
-    list.set_item_id(request->item_id());
-    handin::storage::v1::ListSubmissionsResponse listed;
-    grpc::ClientContext storage_context;
-    storage_context.set_deadline(context->deadline());
-    grpc::Status status =
-        storage_->ListSubmissions(&storage_context, list, &listed);
-    if (status.ok()) {
-      response->mutable_submissions()->Swap(listed.mutable_submissions());
-    }
-    reactor->Finish(status);
+    reactor->Finish(List(context, *request, *response));
   });
   return reactor;
 }

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "common/executor.h"
+#include "handin/deadline/v1/deadline_service.grpc.pb.h"
 #include "handin/grading/v1/grading_service.grpc.pb.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
 
@@ -17,12 +18,14 @@ namespace handin::grading {
 class GradingServiceImpl final
     : public handin::grading::v1::GradingService::CallbackService {
  public:
-  // `storage` is the only way to submissions; `executor` runs the blocking
-  // storage reads so no gRPC callback thread waits on them. Both must
-  // outlive the service.
+  // `storage` is the only way to submissions; `deadline` says which of an
+  // item's submissions counts; `executor` runs the blocking calls to both
+  // so no gRPC callback thread waits on them, and must outlive the service.
   GradingServiceImpl(
       std::unique_ptr<handin::storage::v1::StorageService::StubInterface>
           storage,
+      std::unique_ptr<handin::deadline::v1::DeadlineService::StubInterface>
+          deadline,
       Executor& executor);
 
   grpc::ServerUnaryReactor* ListSubmissions(
@@ -36,7 +39,15 @@ class GradingServiceImpl final
       const handin::grading::v1::DownloadSubmissionRequest* request) override;
 
  private:
+  // Lists the item's submissions from storage, then asks deadline which
+  // count. Blocks: runs on the executor.
+  grpc::Status List(grpc::CallbackServerContext* context,
+                    const handin::grading::v1::ListSubmissionsRequest& request,
+                    handin::grading::v1::ListSubmissionsResponse& response);
+
   std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage_;
+  std::unique_ptr<handin::deadline::v1::DeadlineService::StubInterface>
+      deadline_;
   Executor& executor_;
 };
 

@@ -11,14 +11,19 @@
 
 ABSL_FLAG(std::string, storage_addr, "127.0.0.1:50053",
           "host:port of the storage service");
-ABSL_FLAG(int, io_threads, 4, "threads for blocking calls to storage");
+ABSL_FLAG(std::string, deadline_addr, "127.0.0.1:50052",
+          "host:port of the deadline service, which says which submission "
+          "of an item counts");
+ABSL_FLAG(int, io_threads, 4,
+          "threads for blocking calls to storage and deadline");
 
 int main(int argc, char** argv) {
   handin::ParseServerFlags(
       argc, argv,
       "lists and streams back a course's submissions for staff.\nUsage: "
       "handin-grading [--listen=HOST:PORT] "
-      "[--storage_addr=HOST:PORT] --tls_cert=F --tls_key=F --tls_ca=F");
+      "[--storage_addr=HOST:PORT] [--deadline_addr=HOST:PORT] --tls_cert=F "
+      "--tls_key=F --tls_ca=F");
   handin::InitLogging("grading");
 
   auto credentials =
@@ -32,6 +37,8 @@ int main(int argc, char** argv) {
   handin::grading::GradingServiceImpl service(
       handin::storage::v1::StorageService::NewStub(
           grpc::CreateChannel(absl::GetFlag(FLAGS_storage_addr), *credentials)),
+      handin::deadline::v1::DeadlineService::NewStub(grpc::CreateChannel(
+          absl::GetFlag(FLAGS_deadline_addr), *credentials)),
       executor);
   handin::ServerOptions options =
       handin::ServerOptionsFromFlags("127.0.0.1:50054");

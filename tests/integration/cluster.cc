@@ -57,7 +57,8 @@ absl::Status Cluster::Start() {
                                    "--storage_addr=" + TlsAddress("storage")}));
   if (!started.ok()) return started;
   return StartService("grading",
-                      with_tls({"--storage_addr=" + TlsAddress("storage")}));
+                      with_tls({"--storage_addr=" + TlsAddress("storage"),
+                                "--deadline_addr=" + TlsAddress("deadline")}));
 }
 
 absl::Status Cluster::StartService(const std::string& name,

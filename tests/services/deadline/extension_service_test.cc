@@ -1,6 +1,6 @@
 // The extension RPCs end to end in-process: a real StorageServiceImpl on a
 // temporary RocksDB and a real DeadlineServiceImpl (the reference course)
-// wired to it, both on 127.0.0.1:0, called through the generated stubs.
+// wired to it (storage_fixture.h).
 
 #include <memory>
 #include <string>
@@ -16,6 +16,7 @@
 #include "services/deadline/deadline_service.h"
 #include "services/storage/storage_service.h"
 #include "services/storage/submission_store.h"
+#include "tests/services/deadline/storage_fixture.h"
 #include "tests/services/deadline/test_util.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/temp_dir.h"
@@ -26,7 +27,9 @@ namespace {
 using ::handin::common::v1::VERDICT_KIND_LATE_NOT_COUNTED;
 using ::handin::common::v1::VERDICT_KIND_ON_TIME;
 using ::handin::common::v1::VerdictKind;
+using ::handin::deadline::testing::Address;
 using ::handin::deadline::testing::LoadReferenceCourse;
+using ::handin::deadline::testing::StartLocal;
 using ::handin::deadline::testing::Utc;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -37,50 +40,14 @@ constexpr char kCourse[] = "eecs598-w24";
 constexpr char kItem[] = "summary/2024-03-19";
 constexpr char kGroup[] = "leah-zin-rabia";
 
-std::string Address(int port) { return absl::StrCat("127.0.0.1:", port); }
-
-absl::StatusOr<RunningServer> StartLocal(grpc::Service* service) {
-  ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.tls.insecure = true;
-  return StartServer(options, {service});
-}
-
-class ExtensionServiceTest : public ::testing::Test {
+class ExtensionServiceTest : public testing::StorageBackedDeadlineTest {
  protected:
   // A day after the summary was due: late, so not counted, without an
   // extension.
-  ExtensionServiceTest() : clock_(Utc(2024, 3, 21, 16, 0)) {}
+  ExtensionServiceTest() : StorageBackedDeadlineTest(Utc(2024, 3, 21, 16, 0)) {}
 
-  void SetUp() override {
-    auto store = storage::SubmissionStore::Open(dir_.path(), clock_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    storage_service_ =
-        std::make_unique<storage::StorageServiceImpl>(*store_, executor_);
-    auto storage = StartLocal(storage_service_.get());
-    ASSERT_TRUE(storage.ok()) << storage.status();
-    storage_server_ = std::move(storage->server);
-    auto storage_channel = grpc::CreateChannel(
-        Address(storage->port), grpc::InsecureChannelCredentials());
-    storage_stub_ = storage::v1::StorageService::NewStub(storage_channel);
-
-    std::unique_ptr<Course> course = LoadReferenceCourse();
-    ASSERT_NE(course, nullptr);
-    deadline_service_ = std::make_unique<DeadlineServiceImpl>(
-        std::move(course), clock_,
-        storage::v1::StorageService::NewStub(storage_channel));
-    auto deadline = StartLocal(deadline_service_.get());
-    ASSERT_TRUE(deadline.ok()) << deadline.status();
-    deadline_server_ = std::move(deadline->server);
-    stub_ = v1::DeadlineService::NewStub(grpc::CreateChannel(
-        Address(deadline->port), grpc::InsecureChannelCredentials()));
-  }
-
-  void TearDown() override {
-    if (deadline_server_) StopServer(*deadline_server_, absl::ZeroDuration());
-    deadline_service_.reset();
-    if (storage_server_) StopServer(*storage_server_, absl::ZeroDuration());
+  std::unique_ptr<Course> MakeCourse() override {
+    return LoadReferenceCourse();
   }
 
   grpc::Status Grant(const std::string& acting_user,
@@ -123,17 +90,6 @@ class ExtensionServiceTest : public ::testing::Test {
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response.verdict();
   }
-
-  handin::testing::TempDir dir_;
-  handin::testing::FakeClock clock_;
-  Executor executor_{2};
-  std::unique_ptr<storage::SubmissionStore> store_;
-  std::unique_ptr<storage::StorageServiceImpl> storage_service_;
-  std::unique_ptr<grpc::Server> storage_server_;
-  std::unique_ptr<storage::v1::StorageService::Stub> storage_stub_;
-  std::unique_ptr<DeadlineServiceImpl> deadline_service_;
-  std::unique_ptr<grpc::Server> deadline_server_;
-  std::unique_ptr<v1::DeadlineService::Stub> stub_;
 };
 
 TEST_F(ExtensionServiceTest, GrantChangesTheVerdictAndRevokeRestoresIt) {

@@ -1,0 +1,89 @@
+// Which version counts, across real processes: students of one presenting
+// group upload their deck several times through intake, and grading lists
+// the item's submissions with the one graded for the group (the deadline
+// service's ChooseCounted under the item's counted_version).
+#include <fstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "handin/grading/v1/grading_service.grpc.pb.h"
+#include "tests/integration/cluster.h"
+
+namespace handin::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Late decks are accepted and flagged, so every upload today counts; the
+// latest is graded (the reference course's default).
+constexpr char kItem[] = "slides/2024-03-19";
+constexpr char kGroup[] = "jiaheng-jeremy-zhenning";
+
+class GradingEndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::Status started = cluster_.Start();
+    ASSERT_TRUE(started.ok()) << started;
+  }
+
+  // Uploads a deck as `student`; returns the submission id the receipt
+  // names.
+  std::string Submit(const std::string& student, const std::string& text) {
+    const std::string file = dir_.File(student + ".pdf");
+    std::ofstream(file) << text;
+    CommandResult run = RunCommand(
+        {Cluster::Binary("handin"), "submit", "--yes", "--item", kItem, file},
+        {"HANDIN_SERVER=" + cluster_.TlsAddress("intake"),
+         "HANDIN_CA=" + cluster_.CaFile(), "HANDIN_USER=" + student,
+         "HANDIN_COURSE=eecs598-w24"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return run.out;
+  }
+
+  Cluster cluster_;
+  TempDir dir_;
+};
+
+TEST_F(GradingEndToEndTest, TheGroupsLatestUploadIsTheOneGraded) {
+  Submit("jiaheng", "draft deck");
+  Submit("jiaheng", "second draft");
+  const std::string receipt = Submit("jeremy", "final deck");
+
+  auto grading =
+      handin::grading::v1::GradingService::NewStub(cluster_.Channel("grading"));
+  handin::grading::v1::ListSubmissionsRequest request;
+  request.set_course_id("eecs598-w24");
+  request.set_item_id(kItem);
+  handin::grading::v1::ListSubmissionsResponse response;
+  grpc::ClientContext context;
+  const grpc::Status status =
+      grading->ListSubmissions(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.submissions_size(), 3);
+  EXPECT_EQ(response.counted_version(),
+            handin::deadline::v1::COUNTED_VERSION_LATEST);
+  ASSERT_EQ(response.counted_size(), 1);
+  EXPECT_EQ(response.counted(0).unit(), kGroup);
+  const std::string& counted = response.counted(0).submission_id();
+  EXPECT_EQ(counted, response.submissions(2).submission_id());
+  EXPECT_EQ(response.submissions(2).principal(), "jeremy");
+  EXPECT_THAT(receipt, HasSubstr(counted));
+}
+
+TEST_F(GradingEndToEndTest, AnUnknownItemIsNotFound) {
+  auto grading =
+      handin::grading::v1::GradingService::NewStub(cluster_.Channel("grading"));
+  handin::grading::v1::ListSubmissionsRequest request;
+  request.set_course_id("eecs598-w24");
+  request.set_item_id("slides/1999-01-01");
+  handin::grading::v1::ListSubmissionsResponse response;
+  grpc::ClientContext context;
+  const grpc::Status status =
+      grading->ListSubmissions(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("slides/1999-01-01"));
+}
+
+}  // namespace
+}  // namespace handin::testing
