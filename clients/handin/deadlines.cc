@@ -107,8 +107,12 @@ std::string FormatTimeLeft(absl::Duration left) {
   return "under 1 min";
 }
 
-std::string FormatDeadlines(const deadline::v1::ListDeadlinesResponse& response,
-                            const std::string& course, bool all) {
+namespace {
+
+// FormatDeadlines without the late-day line.
+std::string FormatDeadlineTable(
+    const deadline::v1::ListDeadlinesResponse& response,
+    const std::string& course, bool all) {
   if (response.deadlines().empty()) {
     return absl::StrCat("you owe nothing in ", course, "\n");
   }
@@ -138,6 +142,19 @@ std::string FormatDeadlines(const deadline::v1::ListDeadlinesResponse& response,
                     deadline->item().title()});
   }
   return AlignColumns(rows);
+}
+
+}  // namespace
+
+std::string FormatDeadlines(const deadline::v1::ListDeadlinesResponse& response,
+                            const std::string& course, bool all) {
+  std::string text = FormatDeadlineTable(response, course, all);
+  const int budget = response.late_days_budget();
+  if (budget > 0) {
+    const int left = std::max(0, budget - response.late_days_spent());
+    absl::StrAppend(&text, "late days: ", left, " of ", budget, " left\n");
+  }
+  return text;
 }
 
 int CountCalendarEvents(const std::string& calendar) {

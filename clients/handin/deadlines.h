@@ -34,7 +34,9 @@ std::string FormatTimeLeft(absl::Duration left);
 // due but still on time (grace), by the server's clock. Says so instead of
 // printing an empty table: "you owe nothing in COURSE" when nothing is
 // owed, "nothing upcoming; `handin deadlines --all` lists all N items you
-// owe" when everything is past. Ends with a newline.
+// owe" when everything is past. When the course has a late-day budget, a
+// last line says how many days are left: "late days: 3 of 5 left". Ends
+// with a newline.
 std::string FormatDeadlines(const deadline::v1::ListDeadlinesResponse& response,
                             const std::string& course, bool all);
 

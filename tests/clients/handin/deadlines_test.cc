@@ -24,6 +24,7 @@ using ::handin::common::v1::VERDICT_KIND_ON_TIME;
 using ::handin::deadline::v1::ListDeadlinesResponse;
 using ::handin::testing::IntakeHarness;
 using ::handin::testing::TempDir;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -87,6 +88,16 @@ TEST(FormatDeadlines, DefaultListsOnlyWhatIsUpcoming) {
   EXPECT_THAT(text, HasSubstr("project-report"));
   EXPECT_THAT(text, Not(HasSubstr("slides/2024-03-19")));
   EXPECT_THAT(text, Not(HasSubstr("summary/2024-03-19")));
+}
+
+TEST(FormatDeadlines, EndsWithTheLateDaysLeftWhenTheCourseHasABudget) {
+  ListDeadlinesResponse response = MixedDeadlines();
+  EXPECT_THAT(FormatDeadlines(response, kCourse, /*all=*/true),
+              Not(HasSubstr("late days")));
+  response.set_late_days_budget(5);
+  response.set_late_days_spent(2);
+  EXPECT_THAT(FormatDeadlines(response, kCourse, /*all=*/false),
+              EndsWith("\nlate days: 3 of 5 left\n"));
 }
 
 TEST(FormatDeadlines, PastDueButStillOnTimeIsUpcomingAndSaysGrace) {
