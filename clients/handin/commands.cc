@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "clients/handin/errors.h"
 #include "clients/handin/file_upload.h"
 #include "clients/handin/progress.h"
@@ -82,6 +83,30 @@ std::optional<int> CheckBeforeUpload(
   return LocalFailure(console, "not submitted; nothing was uploaded");
 }
 
+// One upload of `file` to `target`, with a progress bar when the console
+// wants one.
+UploadOutcome UploadOnce(intake::v1::IntakeService::StubInterface& stub,
+                         const GlobalOptions& options, const LocalFile& file,
+                         const UploadTarget& target, const Clock& clock,
+                         Console& console) {
+  grpc::ClientContext context;
+  PrepareContext(context, options);
+  std::optional<ProgressBar> bar;
+  if (console.progress) bar.emplace(console.err, file.size_bytes, clock);
+  UploadOutcome outcome =
+      UploadFile(stub, context, file, target, [&bar](int64_t sent) {
+        if (bar.has_value()) bar->Update(sent);
+      });
+  if (bar.has_value()) {
+    if (outcome.local.ok() && outcome.rpc.ok()) {
+      bar->Done();
+    } else {
+      console.err << "\n";  // Leave the bar where it stopped.
+    }
+  }
+  return outcome;
+}
+
 }  // namespace
 
 int RunSubmit(const GlobalOptions& options, const SubmitOptions& submit,
@@ -104,26 +129,30 @@ int RunSubmit(const GlobalOptions& options, const SubmitOptions& submit,
     return *stop;
   }
 
-  grpc::ClientContext context;
-  PrepareContext(context, options);
-  std::optional<ProgressBar> bar;
-  if (console.progress) bar.emplace(console.err, file->size_bytes, clock);
-  UploadTarget target{options.course, submit.item_id, *std::move(key)};
-  UploadOutcome outcome =
-      UploadFile(**stub, context, *file, target, [&bar](int64_t sent) {
-        if (bar.has_value()) bar->Update(sent);
-      });
-  if (bar.has_value()) {
-    if (outcome.local.ok() && outcome.rpc.ok()) {
-      bar->Done();
-    } else {
-      console.err << "\n";  // Leave the bar where it stopped.
+  const UploadTarget target{options.course, submit.item_id, *std::move(key)};
+  UploadOutcome outcome;
+  absl::Duration delay = submit.retry_delay;
+  for (int attempt = 1;; ++attempt) {
+    outcome = UploadOnce(**stub, options, *file, target, clock, console);
+    if (!outcome.local.ok()) {
+      return LocalFailure(console, outcome.local.message());
     }
-  }
-  if (!outcome.local.ok()) {
-    return LocalFailure(console, outcome.local.message());
+    if (outcome.rpc.error_code() != grpc::StatusCode::UNAVAILABLE ||
+        attempt >= submit.attempts) {
+      break;
+    }
+    console.err << "handin: " << DescribeRpcError(outcome.rpc, options.server)
+                << "; trying again in " << absl::FormatDuration(delay)
+                << " (attempt " << attempt + 1 << " of " << submit.attempts
+                << ", same idempotency key)\n";
+    absl::SleepFor(delay);
+    delay *= 2;
   }
   if (!outcome.rpc.ok()) return ServerFailure(console, outcome.rpc, options);
+  if (outcome.response.replayed()) {
+    console.err << "handin: an earlier attempt of this upload was already "
+                   "stored; this is its receipt\n";
+  }
   console.out << FormatReceipt(outcome.response.submission());
   return kExitOk;
 }
@@ -139,6 +168,9 @@ int RunStatus(const GlobalOptions& options, Console console) {
       options, request, &response);
   if (!status.ok()) return ServerFailure(console, status, options);
   console.out << FormatStatusTable(response.submissions());
+  if (!response.refused().empty()) {
+    console.out << "\n" << FormatRefusedTable(response.refused());
+  }
   return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/time/clock.h"  // common/clock.h uses absl::Now without it.
+#include "absl/time/time.h"
 #include "clients/handin/session.h"
 #include "common/clock.h"
 
@@ -18,6 +19,14 @@ struct SubmitOptions {
   // Upload even if the deadline check says the submission would be late,
   // without asking (--yes). Default false.
   bool assume_yes = false;
+  // How many times the upload is tried when intake cannot be reached or
+  // answers UNAVAILABLE, always with the same idempotency key, so a retry
+  // of an upload that was stored gets its receipt and stores nothing twice.
+  // Default 3.
+  int attempts = 3;
+  // How long to wait before the second attempt; doubled before each
+  // further one. Default 2 s.
+  absl::Duration retry_delay = absl::Seconds(2);
 };
 
 // `handin submit --item ITEM [--yes] FILE`: inspects and hashes FILE, asks
@@ -31,6 +40,10 @@ struct SubmitOptions {
 //               (only when `console.interactive`) the answer is y or yes;
 //               without a terminal or on another answer it uploads nothing
 //               and returns kExitLocalError.
+// The upload carries a fresh random idempotency key; an UNAVAILABLE upload
+// is retried (`attempts`, `retry_delay`) with that key, saying so on `err`.
+// A retry answered with an already stored submission says so on `err` and
+// prints that submission's receipt.
 // A failed check is one line and kExitServerError. Returns 0 on success,
 // kExitLocalError (2) for a missing user, an unusable FILE or CA file,
 // kExitServerError (1) when intake refuses, fails or cannot be reached.
@@ -38,7 +51,9 @@ int RunSubmit(const GlobalOptions& options, const SubmitOptions& submit,
               const Clock& clock, Console console);
 
 // `handin status`: prints the caller's submissions in the course as a table
-// on `out`. Exit codes as for RunSubmit.
+// on `out`, then, if intake refused any of the caller's uploads, a blank
+// line and the table of refused attempts with their reasons. Exit codes as
+// for RunSubmit.
 int RunStatus(const GlobalOptions& options, Console console);
 
 }  // namespace handin::client

@@ -12,13 +12,15 @@ namespace {
 
 constexpr size_t kShortShaDigits = 12;
 
+std::string FormatInstant(bool present, const google::protobuf::Timestamp& t) {
+  return present ? FormatUtc(FromProtoTimestamp(t)) : "-";
+}
+
 std::string FormatInstant(const common::v1::SubmissionRecord& record,
                           bool started) {
-  const bool has =
-      started ? record.has_started_at() : record.has_completed_at();
-  if (!has) return "-";
-  return FormatUtc(FromProtoTimestamp(started ? record.started_at()
-                                              : record.completed_at()));
+  return started
+             ? FormatInstant(record.has_started_at(), record.started_at())
+             : FormatInstant(record.has_completed_at(), record.completed_at());
 }
 
 }  // namespace
@@ -89,6 +91,27 @@ std::string FormatStatusTable(
   }
   // Sizes are right-aligned so their units line up.
   return AlignColumns(rows, /*right_aligned=*/{4});
+}
+
+std::string FormatRefusedTable(
+    const google::protobuf::RepeatedPtrField<common::v1::RefusedAttempt>&
+        attempts) {
+  if (attempts.empty()) return "";
+  std::vector<TableRow> rows;
+  rows.push_back(
+      {"ATTEMPT", "ITEM", "STARTED (UTC)", "RECEIVED", "CODE", "REASON"});
+  for (const common::v1::RefusedAttempt& attempt : attempts) {
+    rows.push_back(
+        {attempt.attempt_id(), attempt.item_id(),
+         FormatInstant(attempt.has_started_at(), attempt.started_at()),
+         absl::StrCat(FormatBytes(attempt.bytes_received()), " of ",
+                      FormatBytes(attempt.declared_size_bytes())),
+         attempt.code(), attempt.reason()});
+  }
+  return absl::StrCat(
+      "Refused attempts (nothing of them was stored; kept as a record that "
+      "you tried):\n",
+      AlignColumns(rows));
 }
 
 }  // namespace handin::client

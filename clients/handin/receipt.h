@@ -30,6 +30,15 @@ std::string FormatStatusTable(
     const google::protobuf::RepeatedPtrField<common::v1::SubmissionRecord>&
         records);
 
+// Returns the refused-attempts part of `handin status`: a heading saying
+// nothing of them was stored, then a header row and one row per attempt
+// (attempt id, item, started UTC, bytes received of the declared size, the
+// gRPC code, and the reason, last and unpadded), columns lined up. "" when
+// there are none.
+std::string FormatRefusedTable(
+    const google::protobuf::RepeatedPtrField<common::v1::RefusedAttempt>&
+        attempts);
+
 }  // namespace handin::client
 
 #endif  // HANDIN_CLIENTS_HANDIN_RECEIPT_H_

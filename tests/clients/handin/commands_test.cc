@@ -177,6 +177,36 @@ TEST_F(CommandsTest, StatusListsWhatWasSubmitted) {
   EXPECT_THAT(out_.str(), HasSubstr(Sha256::Of("report").substr(0, 12)));
 }
 
+TEST_F(CommandsTest, SubmitRetriesWithTheSameKeyAndGetsTheStoredReceipt) {
+  // The first commit is stored but its answer is lost on the way back.
+  harness_.storage().LoseNextCommitResponse();
+  SubmitOptions submit{"project-report", WriteFile(dir_, "r.pdf", "report"),
+                       /*assume_yes=*/false, /*attempts=*/3,
+                       /*retry_delay=*/absl::ZeroDuration()};
+  ASSERT_EQ(RunSubmit(options_, submit, clock_,
+                      Console{out_, err_, /*progress=*/false, &in_, false}),
+            kExitOk)
+      << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("attempt 2 of 3, same idempotency key"));
+  EXPECT_THAT(err_.str(), HasSubstr("already stored; this is its receipt"));
+  EXPECT_THAT(out_.str(), HasSubstr("submission sub-000001\n"));
+  EXPECT_EQ(harness_.storage().committed().size(), 1u);
+}
+
+TEST_F(CommandsTest, StatusShowsRefusedAttemptsWithTheirReasons) {
+  harness_.deadline().SetVerdict(common::v1::VERDICT_KIND_REFUSED,
+                                 "project-report is not open yet");
+  ASSERT_EQ(Submit("project-report", WriteFile(dir_, "r.pdf", "report"),
+                   /*yes=*/true),
+            kExitServerError);
+  out_.str("");
+  ASSERT_EQ(RunStatus(options_, Console{out_, err_}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("no submissions yet\n\nRefused attempts"));
+  EXPECT_THAT(out_.str(),
+              HasSubstr("FAILED_PRECONDITION  project-report is not open yet"));
+  EXPECT_THAT(out_.str(), HasSubstr("0 B of 6 B"));
+}
+
 TEST_F(CommandsTest, MissingCaFileIsALocalError) {
   options_.insecure = false;
   options_.ca_file = dir_.File("no-ca.pem");

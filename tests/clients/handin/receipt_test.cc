@@ -103,6 +103,28 @@ TEST(FormatStatusTable, AlignsColumnsAndShortensTheHash) {
   }
 }
 
+TEST(FormatRefusedTable, ListsEachAttemptWithItsCodeAndReason) {
+  google::protobuf::RepeatedPtrField<common::v1::RefusedAttempt> attempts;
+  EXPECT_EQ(FormatRefusedTable(attempts), "");
+  common::v1::RefusedAttempt& attempt = *attempts.Add();
+  attempt.set_attempt_id("20240501T215958.000000Z");
+  attempt.set_item_id("project-report");
+  attempt.mutable_started_at()->set_seconds(1714600798);
+  attempt.set_bytes_received(1024);
+  attempt.set_declared_size_bytes(3 << 20);
+  attempt.set_code("DATA_LOSS");
+  attempt.set_reason("the upload ended after 1024 of 3145728 bytes");
+  const std::vector<std::string> lines =
+      absl::StrSplit(FormatRefusedTable(attempts), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_THAT(lines[0], HasSubstr("nothing of them was stored"));
+  EXPECT_THAT(lines[1], HasSubstr("REASON"));
+  EXPECT_EQ(lines[2],
+            "20240501T215958.000000Z  project-report  2024-05-01T21:59:58Z  "
+            "1.0 KiB of 3.0 MiB  DATA_LOSS  the upload ended after 1024 of "
+            "3145728 bytes");
+}
+
 TEST(RenderProgress, ShowsPercentRateAndEta) {
   const std::string line = RenderProgress(5 << 20, 10 << 20, absl::Seconds(2),
                                           /*bar_width=*/10);
