@@ -26,9 +26,11 @@ std::string PathText(std::initializer_list<FieldStep> path) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Course>> Course::Create(
-    v1::CoursePolicy policy, const PolicySourceMap* source) {
+    v1::CoursePolicy policy, const PolicySourceMap* source,
+    absl::string_view policy_digest) {
   std::unique_ptr<Course> course(new Course());
   course->policy_ = std::move(policy);
+  course->policy_digest_ = std::string(policy_digest);
   CourseBuilder builder(*course, source);
   absl::Status built = builder.Build();
   if (!built.ok()) return built;

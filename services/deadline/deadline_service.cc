@@ -144,6 +144,7 @@ absl::Status DeadlineServiceImpl::DoEvaluate(
       FromProtoTimestamp(request.started_at()), completed_at);
   if (!verdict.ok()) return verdict.status();
   ToProto(*std::move(verdict), *response.mutable_verdict());
+  response.set_policy_digest(course_->policy_digest());
   return absl::OkStatus();
 }
 

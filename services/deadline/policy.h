@@ -145,8 +145,11 @@ class Course {
   // ids, and the like. Problems that do not stop the course from working
   // (groups outside the size rule, weights not adding up to 100, items
   // owed by nobody) become warnings().
+  // `policy_digest` identifies the text the policy was read from
+  // (policy_digest()).
   static absl::StatusOr<std::unique_ptr<Course>> Create(
-      v1::CoursePolicy policy, const PolicySourceMap* source = nullptr);
+      v1::CoursePolicy policy, const PolicySourceMap* source = nullptr,
+      absl::string_view policy_digest = "");
 
   Course(const Course&) = delete;
   Course& operator=(const Course&) = delete;
@@ -155,6 +158,11 @@ class Course {
   const absl::TimeZone& time_zone() const { return zone_; }
   // The policy as given to Create.
   const v1::CoursePolicy& policy() const { return policy_; }
+  // Lower-case hex SHA-256 of the policy file's bytes (set by the loader,
+  // policy_loader.h), so a receipt can name the exact policy that judged it
+  // and staff can check it with sha256sum; empty for a course built from a
+  // proto.
+  const std::string& policy_digest() const { return policy_digest_; }
   // Load-time warnings, each prefixed like the errors of Create.
   const std::vector<std::string>& warnings() const { return warnings_; }
   // Every concrete item, sorted by due instant, then id.
@@ -264,6 +272,7 @@ class Course {
                             const ConcreteItem& item) const;
 
   v1::CoursePolicy policy_;
+  std::string policy_digest_;
   absl::TimeZone zone_;
   std::vector<std::string> warnings_;
   std::vector<ConcreteItem> items_;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/sha256.h"
 #include "common/tls.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -112,7 +113,7 @@ absl::StatusOr<std::unique_ptr<Course>> LoadCourseFromString(
   absl::StatusOr<v1::CoursePolicy> policy = Parse(text, source_name, &tree);
   if (!policy.ok()) return policy.status();
   ParsedSourceMap source(source_name, &tree);
-  return Course::Create(*std::move(policy), &source);
+  return Course::Create(*std::move(policy), &source, Sha256::Of(text));
 }
 
 absl::StatusOr<std::unique_ptr<Course>> LoadCourseFromFile(

@@ -24,7 +24,8 @@ absl::StatusOr<v1::CoursePolicy> ParseCoursePolicy(
 // Parses `text` and builds the course (Course::Create). Errors are
 // InvalidArgument, one per line, each starting "<source_name>:<line>:
 // <column>: " where the position is known (else "<source_name>: "); the
-// course's warnings() are prefixed the same way.
+// course's warnings() are prefixed the same way. The course's
+// policy_digest() is the SHA-256 of `text`.
 absl::StatusOr<std::unique_ptr<Course>> LoadCourseFromString(
     absl::string_view text, absl::string_view source_name);
 

@@ -4,6 +4,8 @@
 #include "services/deadline/deadline_service.h"
 
 #include "common/proto_time.h"
+#include "common/sha256.h"
+#include "common/tls.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -39,6 +41,11 @@ TEST_F(DeadlineServiceTest, EvaluateReturnsTheVerdictOverTheWire) {
   EXPECT_EQ(FromProtoTimestamp(verdict.due_at()), Utc(2024, 3, 18, 14, 30));
   EXPECT_EQ(FromProtoDuration(verdict.lateness()), absl::Minutes(11));
   EXPECT_THAT(verdict.reason(), HasSubstr("11 minutes late"));
+  // The policy that judged it, as `sha256sum` prints the file's digest.
+  absl::StatusOr<std::string> policy =
+      ReadFileToString(testing::ReferencePolicyPath());
+  ASSERT_TRUE(policy.ok());
+  EXPECT_EQ(response.policy_digest(), Sha256::Of(*policy));
 }
 
 TEST_F(DeadlineServiceTest,

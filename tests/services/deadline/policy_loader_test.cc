@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_replace.h"
+#include "common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/services/deadline/test_util.h"
@@ -42,6 +43,15 @@ TEST(PolicyLoader, LoadsTheMinimalPolicyWithoutWarnings) {
   EXPECT_THAT((*course)->warnings(), IsEmpty());
   ASSERT_EQ((*course)->items().size(), 1u);
   EXPECT_EQ((*course)->items()[0].id, "slides/2024-03-19");
+}
+
+TEST(PolicyLoader, TheDigestIsTheSha256OfTheTextAsSha256sumPrintsIt) {
+  auto course = LoadCourseFromString(kMinimalPolicy, "test.textproto");
+  ASSERT_TRUE(course.ok()) << course.status();
+  EXPECT_EQ((*course)->policy_digest(), Sha256::Of(kMinimalPolicy));
+  auto edited = LoadEdited({{"Cat", "Kat"}});
+  ASSERT_TRUE(edited.ok()) << edited.status();
+  EXPECT_NE((*edited)->policy_digest(), (*course)->policy_digest());
 }
 
 TEST(PolicyLoader, ReportsAParseErrorWithFileLineAndColumn) {
