@@ -10,6 +10,7 @@
 #include "clients/handin/commands.h"
 #include "clients/handin/deadlines.h"
 #include "clients/handin/errors.h"
+#include "clients/handin/receipt_verify.h"
 #include "grpc/support/log.h"
 
 int main(int argc, char** argv) {
@@ -65,6 +66,26 @@ int main(int argc, char** argv) {
       ->type_name("[FILE]")
       ->excludes(all);
 
+  handin::client::ReceiptVerifyOptions verify_options;
+  CLI::App* receipt =
+      app.add_subcommand("receipt", "work with saved receipts (offline)");
+  receipt->require_subcommand(1);
+  CLI::App* verify = receipt->add_subcommand(
+      "verify",
+      "check a receipt's signature with the course's public key and, with "
+      "--file, that FILE is what was submitted");
+  verify
+      ->add_option("RECEIPT", verify_options.receipt_path,
+                   "the receipt file `handin submit` saved")
+      ->required();
+  verify
+      ->add_option("--key", verify_options.public_key_path,
+                   "the course's receipt public key (PEM), from staff")
+      ->envname("HANDIN_RECEIPT_KEY")
+      ->required();
+  verify->add_option("--file", verify_options.file_path,
+                     "prove this file is the one submitted");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -88,6 +109,9 @@ int main(int argc, char** argv) {
     return handin::client::RunSubmit(options, submit_options, clock, console);
   }
   if (status->parsed()) return handin::client::RunStatus(options, console);
+  if (verify->parsed()) {
+    return handin::client::RunReceiptVerify(verify_options, console);
+  }
   if (deadlines->parsed()) {
     deadlines_options.ics = deadlines->count("--ics") > 0;
     return handin::client::RunDeadlines(options, deadlines_options, console);
