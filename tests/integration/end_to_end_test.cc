@@ -8,10 +8,12 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "common/caller.h"
 #include "common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "handin/grading/v1/grading_service.grpc.pb.h"
+#include "handin/intake/v1/intake_service.grpc.pb.h"
 #include "tests/integration/cluster.h"
 
 namespace handin::testing {
@@ -269,6 +271,77 @@ TEST_F(EndToEndTest, LateSubmitWithoutATerminalOrYesStoresNothing) {
   ASSERT_EQ(status.exit_code, 0) << status.err;
   EXPECT_THAT(status.out, Not(HasSubstr(sha.substr(0, 12))));
   EXPECT_THAT(status.out, Not(HasSubstr("slides/2024-03-19")));
+}
+
+// Uploads `content` for `item` as `user` straight through intake's gRPC
+// API with idempotency key `key`, in one chunk.
+grpc::Status UploadDirect(Cluster& cluster, const std::string& user,
+                          const std::string& item, const std::string& content,
+                          const std::string& key,
+                          intake::v1::UploadResponse* response) {
+  auto intake = intake::v1::IntakeService::NewStub(cluster.Channel("intake"));
+  grpc::ClientContext context;
+  AttachCaller(context, user);
+  auto writer = intake->Upload(&context, response);
+  intake::v1::UploadRequest message;
+  intake::v1::UploadMetadata& metadata = *message.mutable_metadata();
+  metadata.set_course_id(kCourse);
+  metadata.set_item_id(item);
+  metadata.set_file_name("retry.pdf");
+  metadata.set_size_bytes(static_cast<int64_t>(content.size()));
+  metadata.set_sha256_hex(Sha256::Of(content));
+  metadata.set_idempotency_key(key);
+  bool open = writer->Write(message);
+  message.mutable_chunk()->set_data(content);
+  if (open) open = writer->Write(message);
+  message.mutable_finish();
+  if (open) writer->Write(message);
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+TEST_F(EndToEndTest, ARetryWithTheSameKeyGetsTheSameSubmission) {
+  const std::string content = "retried report\n";
+  intake::v1::UploadResponse first;
+  grpc::Status status = UploadDirect(*cluster_, kStudent, "project-report",
+                                     content, "e2e-retry-key", &first);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(first.replayed());
+  intake::v1::UploadResponse again;
+  status = UploadDirect(*cluster_, kStudent, "project-report", content,
+                        "e2e-retry-key", &again);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.submission().submission_id(),
+            first.submission().submission_id());
+
+  CommandResult status_out = Handin({"status"});
+  ASSERT_EQ(status_out.exit_code, 0) << status_out.err;
+  const std::string short_sha = Sha256::Of(content).substr(0, 12);
+  EXPECT_EQ(status_out.out.find(short_sha), status_out.out.rfind(short_sha))
+      << "stored once:\n"
+      << status_out.out;
+}
+
+TEST_F(EndToEndTest, ARefusedAttemptShowsInStatusWithItsReason) {
+  // Jeremy presents no session on Jan 25, so he owes no slides for it.
+  intake::v1::UploadResponse response;
+  const grpc::Status refused =
+      UploadDirect(*cluster_, "jeremy", "slides/2024-01-25", "deck",
+                   "e2e-refused-key", &response);
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << refused.error_message();
+
+  CommandResult status = Handin({"status"}, "jeremy");
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, HasSubstr("Refused attempts"));
+  const std::string row = LineWith(status.out, "slides/2024-01-25");
+  EXPECT_THAT(row, HasSubstr("FAILED_PRECONDITION"));
+  EXPECT_THAT(row, HasSubstr(refused.error_message()));
+  // Nobody else sees it.
+  CommandResult other = Handin({"status"}, "jack");
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_THAT(other.out, Not(HasSubstr("slides/2024-01-25")));
 }
 
 TEST(ClusterShutdown, EveryServerExitsCleanlyOnSigterm) {
