@@ -145,6 +145,13 @@ absl::Status DeadlineServiceImpl::DoEvaluate(
   if (!verdict.ok()) return verdict.status();
   ToProto(*std::move(verdict), *response.mutable_verdict());
   response.set_policy_digest(course_->policy_digest());
+  // DoEvaluate's verdict came from Course::Evaluate, which found the item.
+  const ConcreteItem& item = *course_->FindItem(request.item_id());
+  if (item.content.ByteSizeLong() > 0) {
+    *response.mutable_content() = item.content;
+  }
+  *response.mutable_completion_window() =
+      ToProtoDuration(item.completion_window);
   return absl::OkStatus();
 }
 

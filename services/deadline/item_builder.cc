@@ -353,6 +353,7 @@ bool CourseBuilder::AddConcreteItem(const v1::Item& item, int item_index,
       c.late_text = "late submissions are accepted and flagged";
       break;
   }
+  c.content = item.content();
   c.counted_version = item.counted_version() != v1::COUNTED_VERSION_UNSPECIFIED
                           ? item.counted_version()
                           : defaults.counted_version();

@@ -73,6 +73,8 @@ struct ConcreteItem {
   double max_penalty_percent = 100.0;    // kPercentPerPeriod only.
   int max_late_days = 0;                 // kLateDays only; 0: no cap per item.
   bool refuse_beyond_late_days = false;  // kLateDays only.
+  // What intake accepts as the item's content (as the policy declares it).
+  v1::ContentRule content;
   // Which submission is graded (never UNSPECIFIED once built).
   v1::CountedVersion counted_version = v1::COUNTED_VERSION_LATEST;
   // True when the item is owed by groups (a session's presenters or

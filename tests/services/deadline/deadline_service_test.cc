@@ -46,6 +46,11 @@ TEST_F(DeadlineServiceTest, EvaluateReturnsTheVerdictOverTheWire) {
       ReadFileToString(testing::ReferencePolicyPath());
   ASSERT_TRUE(policy.ok());
   EXPECT_EQ(response.policy_digest(), Sha256::Of(*policy));
+  // What intake needs to enforce the item: its content rule and how long
+  // an upload may take.
+  EXPECT_THAT(response.content().media_types(),
+              ::testing::Contains("application/pdf"));
+  EXPECT_EQ(FromProtoDuration(response.completion_window()), absl::Minutes(30));
 }
 
 TEST_F(DeadlineServiceTest,
