@@ -28,9 +28,11 @@ class Utf8TextValidator {
 };
 
 // Returns `text` as it may safely appear in a message and a proto string
-// field: unchanged if it is valid UTF-8 without control characters,
-// C-escaped otherwise, and cut to at most 200 bytes (with "...") so a
-// crafted entry name cannot flood a message.
+// field: its first 200 bytes (fewer rather than split a character), then
+// "..." if anything was cut; unchanged if those are valid UTF-8 without
+// control characters, C-escaped otherwise. A crafted entry name thus
+// cannot flood a message: the result is at most 803 bytes (an escaped byte
+// takes 4).
 std::string Printable(absl::string_view text);
 
 }  // namespace handin::inspect
