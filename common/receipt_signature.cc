@@ -97,6 +97,26 @@ std::string CanonicalReceiptBytes(const ReceiptClaims& c) {
   return out;
 }
 
+ReceiptClaims ClaimsFor(const common::v1::SubmissionRecord& record) {
+  ReceiptClaims c;
+  c.set_course_id(record.course_id());
+  c.set_item_id(record.item_id());
+  c.set_principal(record.principal());
+  c.set_submission_id(record.submission_id());
+  c.set_sha256_hex(record.sha256_hex());
+  c.set_size_bytes(record.size_bytes());
+  if (record.has_started_at()) *c.mutable_started_at() = record.started_at();
+  if (record.has_committed_at()) {
+    *c.mutable_committed_at() = record.committed_at();
+  }
+  c.set_verdict_kind(record.verdict().kind());
+  c.set_verdict_reason(record.verdict().reason());
+  c.set_policy_digest(record.policy_digest());
+  c.set_audit_sequence(record.audit_sequence());
+  c.set_audit_hash_hex(record.audit_hash_hex());
+  return c;
+}
+
 ReceiptKey::ReceiptKey(evp_pkey_st* key, bool is_private)
     : key_(key), private_(is_private), key_id_(KeyIdOf(key)) {}
 

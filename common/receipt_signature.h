@@ -28,6 +28,10 @@ namespace handin {
 // The exact bytes signed for `claims` (see above).
 std::string CanonicalReceiptBytes(const common::v1::ReceiptClaims& claims);
 
+// What a receipt for the stored `record` attests: its ids, size and
+// SHA-256, started_at, committed_at, verdict, policy digest and audit event.
+common::v1::ReceiptClaims ClaimsFor(const common::v1::SubmissionRecord& record);
+
 // An Ed25519 key: private (signs and verifies) or public (verifies only).
 class ReceiptKey {
  public:

@@ -8,11 +8,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "clients/handin/errors.h"
 #include "clients/handin/file_upload.h"
 #include "clients/handin/progress.h"
 #include "clients/handin/receipt.h"
+#include "clients/handin/receipt_verify.h"
 
 namespace handin::client {
 namespace {
@@ -107,6 +109,26 @@ UploadOutcome UploadOnce(intake::v1::IntakeService::StubInterface& stub,
   return outcome;
 }
 
+// Saves the signed receipt of `response` in `dir` and says where.
+void SaveReceipt(const intake::v1::UploadResponse& response,
+                 const std::string& dir, Console& console) {
+  if (!response.has_receipt()) {
+    console.err << "handin: intake issued no signed receipt (it runs without "
+                   "a receipt key); the record above is your receipt\n";
+    return;
+  }
+  const std::string path =
+      absl::StrCat(dir, "/", ReceiptFileName(response.submission()));
+  if (absl::Status saved = WriteReceiptFile(response.receipt(), path);
+      !saved.ok()) {
+    console.err << "handin: warning: " << saved.message()
+                << "; your submission is stored all the same\n";
+    return;
+  }
+  console.out << "signed receipt (key " << response.receipt().key_id()
+              << ") saved to " << path << "\n";
+}
+
 }  // namespace
 
 int RunSubmit(const GlobalOptions& options, const SubmitOptions& submit,
@@ -154,7 +176,14 @@ int RunSubmit(const GlobalOptions& options, const SubmitOptions& submit,
                    "stored; this is its receipt\n";
   }
   console.out << FormatReceipt(outcome.response.submission());
+  SaveReceipt(outcome.response, submit.receipt_dir, console);
   return kExitOk;
+}
+
+std::string ReceiptFileName(const common::v1::SubmissionRecord& record) {
+  return absl::StrCat("handin-receipt-", record.course_id(), "-",
+                      absl::StrReplaceAll(record.item_id(), {{"/", "_"}}), "-",
+                      record.submission_id(), ".txtpb");
 }
 
 int RunStatus(const GlobalOptions& options, Console console) {

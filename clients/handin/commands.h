@@ -27,7 +27,14 @@ struct SubmitOptions {
   // How long to wait before the second attempt; doubled before each
   // further one. Default 2 s.
   absl::Duration retry_delay = absl::Seconds(2);
+  // Where the signed receipt is saved (ReceiptFileName). Default: the
+  // current directory.
+  std::string receipt_dir = ".";
 };
+
+// "handin-receipt-<course>-<item>-<submission id>.txtpb", with every '/'
+// of the item id written as '_' (e.g. "slides_2024-03-19").
+std::string ReceiptFileName(const common::v1::SubmissionRecord& record);
 
 // `handin submit --item ITEM [--yes] FILE`: inspects and hashes FILE, asks
 // intake (CheckSubmission) what an upload started now would get, then
@@ -43,7 +50,9 @@ struct SubmitOptions {
 // The upload carries a fresh random idempotency key; an UNAVAILABLE upload
 // is retried (`attempts`, `retry_delay`) with that key, saying so on `err`.
 // A retry answered with an already stored submission says so on `err` and
-// prints that submission's receipt.
+// prints that submission's receipt. The signed receipt is saved in
+// `receipt_dir` (ReceiptFileName) and its path printed; a receipt that
+// cannot be saved is a warning on `err`, not a failure (it is stored).
 // A failed check is one line and kExitServerError. Returns 0 on success,
 // kExitLocalError (2) for a missing user, an unusable FILE or CA file,
 // kExitServerError (1) when intake refuses, fails or cannot be reached.

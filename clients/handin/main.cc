@@ -50,6 +50,11 @@ int main(int argc, char** argv) {
                    "when stdin is not a terminal)");
   submit->add_option("FILE", submit_options.file_path, "the file to submit")
       ->required();
+  submit
+      ->add_option("--receipt-dir", submit_options.receipt_dir,
+                   "directory to save the signed receipt in")
+      ->envname("HANDIN_RECEIPT_DIR")
+      ->capture_default_str();
   CLI::App* status =
       app.add_subcommand("status", "list your submissions in the course");
   handin::client::DeadlinesOptions deadlines_options;

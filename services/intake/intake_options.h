@@ -2,8 +2,10 @@
 #define HANDIN_SERVICES_INTAKE_INTAKE_OPTIONS_H_
 
 #include <cstdint>
+#include <memory>
 
 #include "absl/time/time.h"
+#include "common/receipt_signature.h"
 
 namespace handin::intake {
 
@@ -22,6 +24,9 @@ struct IntakeOptions {
   // it lives as long as the student's upload. Default 10 s.
   absl::Duration peer_call_timeout = absl::Seconds(10);
   // Idle and total limits per upload are not enforced yet.
+  // The course's receipt key (private): every receipt is signed with it.
+  // Null: receipts are issued unsigned (the server warns at start).
+  std::shared_ptr<const ReceiptKey> receipt_key;
 };
 
 }  // namespace handin::intake

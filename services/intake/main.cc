@@ -25,6 +25,10 @@ ABSL_FLAG(int, io_threads, 8,
           "(each upload holds one only while a chunk is handed on)");
 ABSL_FLAG(int64_t, max_file_bytes, int64_t{512} << 20,
           "largest file accepted, in bytes");
+ABSL_FLAG(std::string, receipt_key, "",
+          "PEM Ed25519 private key that signs every receipt (scripts/up makes "
+          "var/keys/receipt.key); students verify with its public half. "
+          "Empty: receipts are unsigned, with a warning");
 
 int main(int argc, char** argv) {
   handin::ParseServerFlags(
@@ -59,6 +63,23 @@ int main(int argc, char** argv) {
 
   handin::intake::IntakeOptions options;
   options.max_file_bytes = max_file_bytes;
+  if (const std::string path = absl::GetFlag(FLAGS_receipt_key);
+      !path.empty()) {
+    absl::StatusOr<handin::ReceiptKey> key =
+        handin::ReceiptKey::FromPrivateKeyFile(path);
+    if (!key.ok()) {
+      spdlog::critical("event=bad_receipt_key msg=\"{}\"",
+                       std::string(key.status().message()));
+      return 1;
+    }
+    spdlog::info("event=receipt_key key_id={}", key->key_id());
+    options.receipt_key =
+        std::make_shared<const handin::ReceiptKey>(*std::move(key));
+  } else {
+    spdlog::warn(
+        "event=receipts_unsigned msg=\"no --receipt_key: receipts cannot be "
+        "verified offline\"");
+  }
   handin::SystemClock clock;
   handin::Executor executor(io_threads);
   handin::intake::IntakeServiceImpl service(

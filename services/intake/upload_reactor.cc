@@ -99,9 +99,7 @@ void UploadReactor::HandleMetadata() {
         "submission_id={}",
         metadata_.course_id(), metadata_.item_id(), principal_,
         prior->submission_id());
-    *response_->mutable_submission() = *std::move(prior);
-    response_->set_replayed(true);
-    return Finish(grpc::Status::OK);
+    return Succeed(*std::move(prior), /*replayed=*/true);
   }
   absl::StatusOr<Verdict> verdict = Evaluate(std::nullopt);
   if (!verdict.ok()) return Fail(verdict.status());
@@ -158,6 +156,7 @@ void UploadReactor::HandleFinish() {
   *record.mutable_completed_at() = ToProtoTimestamp(completed_at_);
   *record.mutable_verdict() = *std::move(verdict);
   record.set_idempotency_key(metadata_.idempotency_key());
+  record.set_policy_digest(policy_digest_);
   if (absl::Status written = WriteToStorage(commit); !written.ok()) {
     return Fail(written);
   }
@@ -168,8 +167,6 @@ void UploadReactor::HandleFinish() {
     return Fail(Cancelled() ? ClientCancelled()
                             : PeerError("storage", FromGrpcStatus(committed)));
   }
-  *response_->mutable_submission() = storage_response_.record();
-  response_->set_replayed(storage_response_.replayed());
   spdlog::info(
       "event=upload_committed course={} item={} principal={} "
       "submission_id={} size={} verdict={}",
@@ -177,6 +174,27 @@ void UploadReactor::HandleFinish() {
       storage_response_.record().submission_id(), metadata_.size_bytes(),
       common::v1::VerdictKind_Name(
           storage_response_.record().verdict().kind()));
+  Succeed(std::move(*storage_response_.mutable_record()),
+          storage_response_.replayed());
+}
+
+void UploadReactor::Succeed(common::v1::SubmissionRecord record,
+                            bool replayed) {
+  if (const ReceiptKey* key = deps_.options->receipt_key.get();
+      key != nullptr) {
+    absl::StatusOr<common::v1::SignedReceipt> receipt =
+        key->Sign(ClaimsFor(record));
+    if (receipt.ok()) {
+      *response_->mutable_receipt() = *std::move(receipt);
+    } else {
+      // Stored all the same; the record is the receipt, unsigned.
+      spdlog::error("event=receipt_not_signed submission_id={} msg=\"{}\"",
+                    record.submission_id(),
+                    std::string(receipt.status().message()));
+    }
+  }
+  *response_->mutable_submission() = std::move(record);
+  response_->set_replayed(replayed);
   Finish(grpc::Status::OK);
 }
 
@@ -231,6 +249,7 @@ absl::StatusOr<Verdict> UploadReactor::Evaluate(
   const grpc::Status status =
       deps_.deadline->Evaluate(&context, request, &response);
   if (!status.ok()) return PeerError("deadline", FromGrpcStatus(status));
+  policy_digest_ = response.policy_digest();
   return std::move(*response.mutable_verdict());
 }
 

@@ -104,6 +104,11 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
   // Returns true if the client has cancelled the upload.
   bool Cancelled();
 
+  // Answers the upload with `record` and, when intake has a receipt key,
+  // its signed receipt (a signing failure is logged; the upload stays
+  // stored). The last act of a task.
+  void Succeed(common::v1::SubmissionRecord record, bool replayed);
+
   // Cancels the storage stream (if open) so nothing is committed, has
   // storage record the refusal (once the metadata was read; RecordRefusal
   // decides whether `status` is one), then finishes the RPC with `status`.
@@ -123,6 +128,8 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
   std::optional<ChunkSequence> chunks_;
   absl::Time started_at_;
   absl::Time completed_at_;
+  // The digest of the policy deadline judged by (from Evaluate).
+  std::string policy_digest_;
   storage::v1::PutSubmissionResponse storage_response_;
   std::unique_ptr<StorageWriter> storage_writer_;
 

@@ -43,12 +43,19 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(rocksdb::DB& db,
 absl::StatusOr<AuditEvent> AuditLog::Commit(rocksdb::WriteBatch& batch,
                                             AuditEvent event,
                                             absl::string_view what) {
+  return Commit(batch, std::move(event), what, nullptr);
+}
+
+absl::StatusOr<AuditEvent> AuditLog::Commit(
+    rocksdb::WriteBatch& batch, AuditEvent event, absl::string_view what,
+    const std::function<void(const AuditEvent&)>& before_write) {
   absl::MutexLock lock(&mu_);
   event.set_sequence(last_sequence_ + 1);
   *event.mutable_recorded_at() = ToProtoTimestamp(clock_.Now());
   event.set_previous_hash_hex(last_hash_hex_);
   event.clear_hash_hex();
   event.set_hash_hex(AuditEventHash(event));
+  if (before_write) before_write(event);
   rocksdb::Status status =
       batch.Put(keys::AuditKey(event.sequence()), event.SerializeAsString());
   if (status.ok()) {

@@ -2,6 +2,7 @@
 #define HANDIN_SERVICES_STORAGE_AUDIT_LOG_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,14 @@ class AuditLog {
   absl::StatusOr<v1::AuditEvent> Commit(rocksdb::WriteBatch& batch,
                                         v1::AuditEvent event,
                                         absl::string_view what);
+  // As above, calling `before_write` with the completed event (sequence,
+  // instant and hash set) just before `batch` is written, so the change can
+  // record where it sits in the chain (e.g. a submission's receipt names its
+  // event). `before_write` adds to the same batch; it runs under the log's
+  // lock, so it must not call the log.
+  absl::StatusOr<v1::AuditEvent> Commit(
+      rocksdb::WriteBatch& batch, v1::AuditEvent event, absl::string_view what,
+      const std::function<void(const v1::AuditEvent&)>& before_write);
 
   // Returns every event, oldest first. DATA_LOSS if one does not parse.
   absl::StatusOr<std::vector<v1::AuditEvent>> List();

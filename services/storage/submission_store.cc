@@ -240,11 +240,12 @@ absl::StatusOr<SubmissionRecord> SubmissionStore::Commit(
       ids_->Next(keys::SubmissionPrefix(record.course_id()));
   if (!id.ok()) return id.status();
   record.set_submission_id(*std::move(id));
-  status = WriteSubmission(upload, record);
-  if (!status.ok()) return status;
+  absl::StatusOr<SubmissionRecord> written =
+      WriteSubmission(upload, std::move(record));
+  if (!written.ok()) return written.status();
   std::move(abort).Cancel();
   upload.open_ = false;
-  return record;
+  return written;
 }
 
 absl::StatusOr<std::optional<SubmissionRecord>> SubmissionStore::FindReplay(
@@ -268,8 +269,8 @@ absl::StatusOr<std::optional<SubmissionRecord>> SubmissionStore::FindReplay(
       record.sha256_hex(), "); a new upload needs a new idempotency key"));
 }
 
-absl::Status SubmissionStore::WriteSubmission(const Upload& upload,
-                                              const SubmissionRecord& record) {
+absl::StatusOr<SubmissionRecord> SubmissionStore::WriteSubmission(
+    const Upload& upload, SubmissionRecord record) {
   const std::string& sha = record.sha256_hex();
   rocksdb::WriteBatch batch;
   std::string existing;
@@ -288,7 +289,6 @@ absl::Status SubmissionStore::WriteSubmission(const Upload& upload,
   }
   const std::string& course = record.course_id();
   const std::string& id = record.submission_id();
-  batch.Put(keys::SubmissionKey(course, id), record.SerializeAsString());
   batch.Put(keys::ItemIndexKey(course, record.item_id(), id), "");
   batch.Put(keys::PrincipalIndexKey(course, record.principal(), id), "");
   if (!record.idempotency_key().empty()) {
@@ -308,15 +308,23 @@ absl::Status SubmissionStore::WriteSubmission(const Upload& upload,
   event.set_reason(
       absl::StrCat(common::v1::VerdictKind_Name(record.verdict().kind()), ": ",
                    record.verdict().reason()));
-  absl::StatusOr<v1::AuditEvent> written =
-      audit_->Commit(batch, std::move(event), DescribeSubmission(course, id));
+  // The record names its audit event, so it is added once the event is
+  // complete, to the same batch.
+  absl::StatusOr<v1::AuditEvent> written = audit_->Commit(
+      batch, std::move(event), DescribeSubmission(course, id),
+      [&](const v1::AuditEvent& complete) {
+        *record.mutable_committed_at() = complete.recorded_at();
+        record.set_audit_sequence(complete.sequence());
+        record.set_audit_hash_hex(complete.hash_hex());
+        batch.Put(keys::SubmissionKey(course, id), record.SerializeAsString());
+      });
   if (!written.ok()) return written.status();
   spdlog::info(
       "event=committed course={} submission={} item={} principal={} bytes={} "
       "sha256={} dedupe={} audit_sequence={}",
       course, id, record.item_id(), record.principal(), record.size_bytes(),
       sha, dedupe, written->sequence());
-  return absl::OkStatus();
+  return record;
 }
 
 }  // namespace handin::storage

@@ -120,7 +120,9 @@ class SubmissionStore {
   // ids sort by commit time. Writes the blob manifest (unless a blob with
   // that SHA-256 exists: then the new chunks are deleted instead), the
   // record, both indexes, the idempotency entry (when the record has a key)
-  // and a SUBMISSION_ACCEPTED audit event in one synced WriteBatch.
+  // and a SUBMISSION_ACCEPTED audit event in one synced WriteBatch; the
+  // record returned and stored carries the event's instant (committed_at),
+  // sequence and hash.
   //
   // Idempotency, decided under a per-key lock so concurrent commits with
   // one key store one record: if the record's idempotency_key already names
@@ -192,8 +194,10 @@ class SubmissionStore {
   FindReplay(const handin::common::v1::SubmissionRecord& record);
   // Writes the new submission `record` (id assigned) of `upload`: blob
   // manifest or dedupe, record, indexes, idempotency entry and audit event.
-  absl::Status WriteSubmission(
-      const Upload& upload, const handin::common::v1::SubmissionRecord& record);
+  // Returns the record as stored: with committed_at, audit_sequence and
+  // audit_hash_hex of its audit event.
+  absl::StatusOr<handin::common::v1::SubmissionRecord> WriteSubmission(
+      const Upload& upload, handin::common::v1::SubmissionRecord record);
   // Deletes the chunks of `upload_id`, unsynced.
   absl::Status DeleteChunks(uint64_t upload_id);
   absl::StatusOr<handin::common::v1::SubmissionRecord> ReadRecord(

@@ -28,11 +28,12 @@ Cluster::~Cluster() {
 }
 
 absl::Status Cluster::Start() {
-  CommandResult tls =
-      RunCommand({"/bin/bash", "-c",
-                  absl::StrCat("source '", SourceDir(),
-                               "/scripts/lib/tls.sh' && handin_make_tls '",
-                               dir_.File("tls"), "'")});
+  CommandResult tls = RunCommand(
+      {"/bin/bash", "-c",
+       absl::StrCat("source '", SourceDir(), "/scripts/lib/tls.sh' && source '",
+                    SourceDir(), "/scripts/lib/keys.sh' && handin_make_tls '",
+                    dir_.File("tls"), "' && handin_make_keys '",
+                    dir_.File("keys"), "'")});
   if (tls.exit_code != 0) {
     return absl::InternalError(absl::StrCat("making TLS material: ", tls.err));
   }
@@ -54,7 +55,8 @@ absl::Status Cluster::Start() {
   if (!started.ok()) return started;
   started = StartService("intake",
                          with_tls({"--deadline_addr=" + TlsAddress("deadline"),
-                                   "--storage_addr=" + TlsAddress("storage")}));
+                                   "--storage_addr=" + TlsAddress("storage"),
+                                   "--receipt_key=" + ReceiptKeyFile()}));
   if (!started.ok()) return started;
   return StartService("grading",
                       with_tls({"--storage_addr=" + TlsAddress("storage"),

@@ -40,6 +40,11 @@ class Cluster {
   std::string CaFile() const { return dir_.File("tls/ca.pem"); }
   std::string CertFile() const { return dir_.File("tls/server.pem"); }
   std::string KeyFile() const { return dir_.File("tls/server.key"); }
+  // The receipt signing key intake uses, and its public half.
+  std::string ReceiptKeyFile() const { return dir_.File("keys/receipt.key"); }
+  std::string ReceiptPublicKeyFile() const {
+    return dir_.File("keys/receipt.pub");
+  }
   // Path of a binary in the build tree's bin/.
   static std::string Binary(const std::string& name);
   // The last lines of `service`'s log, for failure messages.

@@ -7,6 +7,8 @@
 
 #include "clients/handin/errors.h"
 #include "clients/handin/file_upload.h"
+#include "clients/handin/receipt_verify.h"
+#include "common/receipt_signature.h"
 #include "common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -85,9 +87,18 @@ class CommandsTest : public ::testing::Test {
 
   int Submit(const std::string& item, const std::string& path,
              bool yes = false) {
+    SubmitOptions submit{item, path, yes};
+    submit.receipt_dir = dir_.path();
     return RunSubmit(
-        options_, SubmitOptions{item, path, yes}, clock_,
+        options_, submit, clock_,
         Console{out_, err_, /*progress=*/false, &in_, interactive_});
+  }
+
+  // Intake signs receipts with a key of its own.
+  static intake::IntakeOptions Signing(std::shared_ptr<const ReceiptKey> key) {
+    intake::IntakeOptions options;
+    options.receipt_key = std::move(key);
+    return options;
   }
 
   // Makes the deadline check answer `kind` with `reason`.
@@ -100,7 +111,9 @@ class CommandsTest : public ::testing::Test {
     harness_.deadline().SetWhatIf(response);
   }
 
-  IntakeHarness harness_;
+  const std::shared_ptr<const ReceiptKey> receipt_key_ =
+      std::make_shared<const ReceiptKey>(ReceiptKey::Generate());
+  IntakeHarness harness_{Signing(receipt_key_)};
   std::istringstream in_;
   bool interactive_ = false;
   SystemClock clock_;
@@ -125,6 +138,19 @@ TEST_F(CommandsTest, SubmitStreamsTheFileInChunksAndPrintsTheReceipt) {
   ASSERT_EQ(committed.size(), 1u);
   EXPECT_THAT(committed[0].idempotency_key(), MatchesRegex("[0-9a-f]{32}"));
   EXPECT_EQ(committed[0].principal(), "alice");
+
+  // The signed receipt is saved, says where, and verifies.
+  common::v1::SubmissionRecord stored = committed[0];
+  stored.set_submission_id("sub-000001");
+  EXPECT_EQ(ReceiptFileName(stored),
+            "handin-receipt-eecs598-w24-project-report-sub-000001.txtpb");
+  const std::string receipt_path = dir_.File(ReceiptFileName(stored));
+  EXPECT_THAT(out_.str(), HasSubstr("saved to " + receipt_path));
+  absl::StatusOr<common::v1::SignedReceipt> receipt =
+      ReadReceiptFile(receipt_path);
+  ASSERT_TRUE(receipt.ok()) << receipt.status();
+  EXPECT_TRUE(receipt_key_->Verify(*receipt).ok());
+  EXPECT_EQ(receipt->claims().sha256_hex(), Sha256::Of(content));
 }
 
 TEST_F(CommandsTest, SubmitOfAMissingFileIsALocalErrorAndContactsNoOne) {
@@ -180,9 +206,12 @@ TEST_F(CommandsTest, StatusListsWhatWasSubmitted) {
 TEST_F(CommandsTest, SubmitRetriesWithTheSameKeyAndGetsTheStoredReceipt) {
   // The first commit is stored but its answer is lost on the way back.
   harness_.storage().LoseNextCommitResponse();
-  SubmitOptions submit{"project-report", WriteFile(dir_, "r.pdf", "report"),
-                       /*assume_yes=*/false, /*attempts=*/3,
-                       /*retry_delay=*/absl::ZeroDuration()};
+  SubmitOptions submit{"project-report",
+                       WriteFile(dir_, "r.pdf", "report"),
+                       /*assume_yes=*/false,
+                       /*attempts=*/3,
+                       /*retry_delay=*/absl::ZeroDuration(),
+                       /*receipt_dir=*/dir_.path()};
   ASSERT_EQ(RunSubmit(options_, submit, clock_,
                       Console{out_, err_, /*progress=*/false, &in_, false}),
             kExitOk)

@@ -82,6 +82,25 @@ TEST_F(IdempotencyTest, ARetryWithTheSameContentGetsTheFirstRecordBack) {
   EXPECT_EQ(CountKeys(dir_.path(), keys::ChunkPrefix()), 4);
 }
 
+TEST_F(IdempotencyTest, TheRecordNamesItsAuditEventAndARetryGetsTheSame) {
+  auto first = Put("ann", TestBytes(1000, 1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto events = store_->audit().List();
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_THAT(*events, SizeIs(1));
+  EXPECT_EQ(first->audit_sequence(), (*events)[0].sequence());
+  EXPECT_EQ(first->audit_hash_hex(), (*events)[0].hash_hex());
+  EXPECT_EQ(first->committed_at().seconds(), 1714600800);
+  // As stored, and as a retry returns it: a receipt can be issued again.
+  auto stored = store_->Get(kCourse, first->submission_id());
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->SerializeAsString(), first->SerializeAsString());
+  clock_.Advance(absl::Minutes(1));
+  auto again = Put("ann", TestBytes(1000, 1));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->SerializeAsString(), first->SerializeAsString());
+}
+
 TEST_F(IdempotencyTest, TheSameKeyWithOtherContentIsAlreadyExists) {
   const std::string bytes = TestBytes(1000, 1);
   const std::string other = TestBytes(1000, 2);

@@ -1,0 +1,18 @@
+# Sourced by scripts/up and the integration tests. Creates handin's signing
+# keys with OpenSSL. Nothing here is committed.
+
+# handin_make_keys DIR — creates DIR/receipt.key (Ed25519, owner-only; intake
+# signs receipts with it) and DIR/receipt.pub (its public half, for students
+# to verify receipts offline) unless they exist.
+handin_make_keys() {
+  local dir=$1
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  if [ ! -f "$dir/receipt.key" ]; then
+    (umask 077 && openssl genpkey -algorithm ed25519 -out "$dir/receipt.key")
+  fi
+  if [ ! -f "$dir/receipt.pub" ]; then
+    openssl pkey -in "$dir/receipt.key" -pubout -out "$dir/receipt.pub"
+    chmod 644 "$dir/receipt.pub"
+  fi
+}
