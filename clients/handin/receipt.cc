@@ -73,6 +73,10 @@ std::string FormatReceipt(const common::v1::SubmissionRecord& record) {
   if (!record.verdict().reason().empty()) {
     line("reason", record.verdict().reason());
   }
+  if (!record.media_type().empty()) line("content", record.media_type());
+  for (const std::string& warning : record.content_warnings()) {
+    line("warning", warning);
+  }
   return out;
 }
 
@@ -90,7 +94,14 @@ std::string FormatStatusTable(
                     record.sha256_hex().substr(0, kShortShaDigits)});
   }
   // Sizes are right-aligned so their units line up.
-  return AlignColumns(rows, /*right_aligned=*/{4});
+  std::string out = AlignColumns(rows, /*right_aligned=*/{4});
+  for (const common::v1::SubmissionRecord& record : records) {
+    for (const std::string& warning : record.content_warnings()) {
+      absl::StrAppend(&out, "warning: ", record.submission_id(), " ",
+                      record.item_id(), ": ", warning, "\n");
+    }
+  }
+  return out;
 }
 
 std::string FormatRefusedTable(

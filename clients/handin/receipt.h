@@ -20,12 +20,16 @@ std::string FormatBytes(int64_t bytes);
 // Returns the receipt printed after a successful submit, one field a line:
 // submission id, item, file, size (bytes and human), SHA-256, the started and
 // completed instants in UTC RFC 3339 (started is the one that counts), the
-// verdict and its reason. Ends with a newline.
+// verdict and its reason, then the media type the content check found and
+// a line per content warning (e.g. a page count the item flags), when
+// there are any. Ends with a newline.
 std::string FormatReceipt(const common::v1::SubmissionRecord& record);
 
 // Returns `handin status`'s table: a header row then one row per record
 // (id, item, verdict, started UTC, size, the first 12 hex digits of the
-// SHA-256), columns padded to line up. "no submissions yet\n" when empty.
+// SHA-256), columns padded to line up, then a "warning: <id> <item>:
+// <warning>" line per content warning of any record. "no submissions yet\n"
+// when empty.
 std::string FormatStatusTable(
     const google::protobuf::RepeatedPtrField<common::v1::SubmissionRecord>&
         records);

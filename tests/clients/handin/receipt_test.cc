@@ -52,6 +52,26 @@ TEST(FormatReceipt, ShowsEveryFieldWithBothInstantsInUtc) {
                                  "17:59:58 EDT\n"));
 }
 
+TEST(FormatReceipt, ShowsTheContentCheckWhenThereWasOne) {
+  EXPECT_THAT(FormatReceipt(SampleRecord()), Not(HasSubstr("content")));
+  common::v1::SubmissionRecord record = SampleRecord();
+  record.set_media_type("application/pdf");
+  record.add_content_warnings("has 10 pages; at most 8 pages allowed");
+  const std::string receipt = FormatReceipt(record);
+  EXPECT_THAT(receipt, HasSubstr("content    application/pdf\n"));
+  EXPECT_THAT(receipt,
+              HasSubstr("warning    has 10 pages; at most 8 pages allowed\n"));
+}
+
+TEST(FormatStatusTable, ListsContentWarningsBelowTheTable) {
+  google::protobuf::RepeatedPtrField<common::v1::SubmissionRecord> records;
+  *records.Add() = SampleRecord();
+  records[0].add_content_warnings("has 10 pages; at most 8 pages allowed");
+  EXPECT_THAT(FormatStatusTable(records),
+              HasSubstr("\nwarning: sub-000042 project-report: has 10 pages; "
+                        "at most 8 pages allowed\n"));
+}
+
 TEST(VerdictLabel, NamesEachKindAndTheLatePenalty) {
   common::v1::Verdict verdict;
   verdict.set_kind(common::v1::VERDICT_KIND_LATE_COUNTED);
