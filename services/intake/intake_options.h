@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "absl/time/time.h"
 #include "common/receipt_signature.h"
@@ -23,7 +24,20 @@ struct IntakeOptions {
   // Evaluate, storage ListSubmissions). The storage upload stream has none:
   // it lives as long as the student's upload. Default 10 s.
   absl::Duration peer_call_timeout = absl::Seconds(10);
-  // Idle and total limits per upload are not enforced yet.
+  // An upload that sends nothing for this long while intake waits for its
+  // next message ends DEADLINE_EXCEEDED (the total limit is the item's
+  // completion window, from the deadline service). Default 60 s.
+  absl::Duration upload_idle_timeout = absl::Seconds(60);
+  // The handin-inspect binary that checks uploads to items with a content
+  // rule. Empty: such uploads end INTERNAL (nothing stored). handin-intake
+  // defaults it to handin-inspect beside its own binary.
+  std::string inspector_path;
+  // Where uploads to items with a content rule are staged for the
+  // inspector, one file per upload in flight. Empty: DefaultSpoolDir().
+  std::string spool_dir;
+  // Most content inspections running at once (each may take a core and
+  // 512 MiB); uploads past it wait on their executor thread. Default 2.
+  int max_inspections = 2;
   // The course's receipt key (private): every receipt is signed with it.
   // Null: receipts are issued unsigned (the server warns at start).
   std::shared_ptr<const ReceiptKey> receipt_key;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/caller.h"
 #include "common/grpc_status.h"
+#include "services/intake/spool.h"
 #include "services/intake/upload_reactor.h"
 #include "services/intake/upload_rules.h"
 #include "spdlog/spdlog.h"
@@ -34,6 +35,18 @@ absl::Status RequireIds(std::initializer_list<RequiredId> ids) {
   return absl::OkStatus();
 }
 
+// `options` with its defaults filled in.
+IntakeOptions Resolved(IntakeOptions options) {
+  if (options.spool_dir.empty()) options.spool_dir = DefaultSpoolDir();
+  return options;
+}
+
+inspect::Limits InspectLimits(const IntakeOptions& options) {
+  inspect::Limits limits;
+  limits.max_file_bytes = options.max_file_bytes;
+  return limits;
+}
+
 constexpr char kCourseExample[] = "eecs598-w24";
 constexpr char kItemExample[] = "project-report";
 
@@ -44,11 +57,15 @@ IntakeServiceImpl::IntakeServiceImpl(
     std::unique_ptr<deadline::v1::DeadlineService::StubInterface> deadline,
     std::unique_ptr<storage::v1::StorageService::StubInterface> storage,
     const Clock& clock, Executor& executor)
-    : options_(std::move(options)),
+    : options_(Resolved(std::move(options))),
       deadline_(std::move(deadline)),
       storage_(std::move(storage)),
       clock_(clock),
-      executor_(executor) {}
+      executor_(executor),
+      content_(
+          inspect::SandboxOptions{.inspector_path = options_.inspector_path},
+          InspectLimits(options_), options_.max_inspections),
+      watchdog_(options_.upload_idle_timeout, executor) {}
 
 grpc::ServerReadReactor<v1::UploadRequest>* IntakeServiceImpl::Upload(
     grpc::CallbackServerContext* context, v1::UploadResponse* response) {
@@ -58,6 +75,8 @@ grpc::ServerReadReactor<v1::UploadRequest>* IntakeServiceImpl::Upload(
   deps.storage = storage_.get();
   deps.clock = &clock_;
   deps.executor = &executor_;
+  deps.watchdog = &watchdog_;
+  deps.content = &content_;
   return new UploadReactor(context, response, deps);  // Deleted in OnDone.
 }
 

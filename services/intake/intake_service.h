@@ -12,7 +12,9 @@
 #include "handin/deadline/v1/deadline_service.grpc.pb.h"
 #include "handin/intake/v1/intake_service.grpc.pb.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
+#include "services/intake/content_check.h"
 #include "services/intake/intake_options.h"
+#include "services/intake/upload_watchdog.h"
 
 namespace handin::intake {
 
@@ -24,24 +26,34 @@ namespace handin::intake {
 //                       metadata, or a REFUSED verdict (the verdict's reason
 //                       is the message; nothing is stored);
 //   INVALID_ARGUMENT    bad metadata (empty ids, a file name that is not a
-//                       base name, a size below 0 or above max_file_bytes, a
+//                       base name, a size below 0 or above max_file_bytes or
+//                       the item's content rule's max_size_bytes, a
 //                       malformed SHA-256), a wrong chunk offset, a chunk
-//                       above max_chunk_bytes, more bytes than declared, or a
-//                       stream that ends without a finish message;
+//                       above max_chunk_bytes, more bytes than declared, a
+//                       stream that ends without a finish message, or a file
+//                       the content inspector refused ("<item>: <reason>",
+//                       e.g. "project-proposal: has 3 pages; at most 2 pages
+//                       allowed");
 //   NOT_FOUND           unknown course or item (deadline's message);
 //   DATA_LOSS           fewer bytes than declared, or bytes whose SHA-256
 //                       is not the declared one (storage's message);
 //   UNAVAILABLE         "deadline|storage service unreachable: ...";
+//   DEADLINE_EXCEEDED   the client sent nothing for upload_idle_timeout, or
+//                       was still sending past the item's completion window
+//                       (the message names the limit);
 //   CANCELLED           the client cancelled; nothing is stored;
-//   INTERNAL            a deployment problem between the services.
+//   INTERNAL            a deployment problem between the services, or the
+//                       content inspector could not run.
 // On OK the response is the committed record, submission id included.
 //
 // Upload retried with the idempotency key of a stored upload of the caller
 // and the same content: OK at once with the original receipt and
 // `replayed`; with other content: ALREADY_EXISTS naming the key and both
-// SHA-256s. Every failure after the metadata except CANCELLED, UNAVAILABLE,
-// DEADLINE_EXCEEDED and INTERNAL is recorded by storage as a refused
-// attempt (see UploadReactor and refusals.h).
+// SHA-256s. Every failure after the metadata except CANCELLED, UNAVAILABLE
+// and INTERNAL is recorded by storage as a refused attempt (see
+// UploadReactor and refusals.h). An accepted upload to an item with a
+// content rule carries the inspector's media type and warnings on its
+// record.
 //
 // ListMySubmissions answers the caller's own submissions in a course, oldest
 // first, and the caller's own refused attempts: UNAUTHENTICATED without
@@ -138,6 +150,9 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
   const std::unique_ptr<storage::v1::StorageService::StubInterface> storage_;
   const Clock& clock_;
   Executor& executor_;
+  ContentChecker content_;
+  // Last: stopped before anything an expiry uses goes away.
+  UploadWatchdog watchdog_;
 };
 
 }  // namespace handin::intake

@@ -1,8 +1,12 @@
 // handin-intake: serves IntakeService, calling the deadline and storage
 // services. Flags, wiring, nothing else.
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <system_error>
 
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"  // common/clock.h uses absl::Now without it.
@@ -14,6 +18,7 @@
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
 #include "services/intake/intake_service.h"
+#include "services/intake/spool.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, deadline_addr, "127.0.0.1:50052",
@@ -30,6 +35,33 @@ ABSL_FLAG(std::string, receipt_key, "",
           "var/keys/receipt.key); students verify with its public half. "
           "Empty: receipts are unsigned, with a warning");
 
+ABSL_FLAG(std::string, inspector, "",
+          "path of handin-inspect, which checks uploads to items with a "
+          "content rule. Empty: handin-inspect beside this binary");
+ABSL_FLAG(std::string, spool_dir, "",
+          "directory where uploads to items with a content rule are staged "
+          "for inspection (one file per upload in flight, removed when it "
+          "ends). Empty: handin-intake-spool under the system temp dir");
+ABSL_FLAG(int, max_inspections, 2,
+          "most content inspections running at once (each may take a core "
+          "and 512 MiB)");
+ABSL_FLAG(absl::Duration, upload_idle_timeout, absl::Seconds(60),
+          "an upload that sends nothing for this long ends "
+          "DEADLINE_EXCEEDED");
+
+namespace {
+
+// handin-inspect in the directory of the running binary.
+std::string InspectorBesideSelf() {
+  std::error_code error;
+  const std::filesystem::path self =
+      std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return "handin-inspect";
+  return (self.parent_path() / "handin-inspect").string();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   handin::ParseServerFlags(
       argc, argv,
@@ -42,10 +74,14 @@ int main(int argc, char** argv) {
 
   const int io_threads = absl::GetFlag(FLAGS_io_threads);
   const int64_t max_file_bytes = absl::GetFlag(FLAGS_max_file_bytes);
-  if (io_threads < 1 || max_file_bytes < 0) {
+  const int max_inspections = absl::GetFlag(FLAGS_max_inspections);
+  const absl::Duration idle_timeout = absl::GetFlag(FLAGS_upload_idle_timeout);
+  if (io_threads < 1 || max_file_bytes < 0 || max_inspections < 1 ||
+      idle_timeout <= absl::ZeroDuration()) {
     spdlog::critical(
-        "event=bad_flags msg=\"--io_threads must be at least 1 and "
-        "--max_file_bytes at least 0\"");
+        "event=bad_flags msg=\"--io_threads and --max_inspections must be at "
+        "least 1, --max_file_bytes at least 0 and --upload_idle_timeout "
+        "positive\"");
     return 2;
   }
 
@@ -63,6 +99,20 @@ int main(int argc, char** argv) {
 
   handin::intake::IntakeOptions options;
   options.max_file_bytes = max_file_bytes;
+  options.max_inspections = max_inspections;
+  options.upload_idle_timeout = idle_timeout;
+  options.spool_dir = absl::GetFlag(FLAGS_spool_dir);
+  if (options.spool_dir.empty()) {
+    options.spool_dir = handin::intake::DefaultSpoolDir();
+  }
+  options.inspector_path = absl::GetFlag(FLAGS_inspector);
+  if (options.inspector_path.empty()) {
+    options.inspector_path = InspectorBesideSelf();
+  }
+  if (access(options.inspector_path.c_str(), X_OK) != 0) {
+    // Uploads to items with a content rule will fail INTERNAL until fixed.
+    spdlog::error("event=inspector_missing path={}", options.inspector_path);
+  }
   if (const std::string path = absl::GetFlag(FLAGS_receipt_key);
       !path.empty()) {
     absl::StatusOr<handin::ReceiptKey> key =
@@ -89,9 +139,11 @@ int main(int argc, char** argv) {
 
   spdlog::info(
       "event=peers deadline={} storage={} io_threads={} "
-      "max_file_bytes={}",
+      "max_file_bytes={} inspector={} spool_dir={} max_inspections={} "
+      "upload_idle_timeout={}",
       absl::GetFlag(FLAGS_deadline_addr), absl::GetFlag(FLAGS_storage_addr),
-      io_threads, max_file_bytes);
+      io_threads, max_file_bytes, options.inspector_path, options.spool_dir,
+      max_inspections, absl::FormatDuration(idle_timeout));
   absl::Status served = handin::ServeUntilSignalled(
       "intake", handin::ServerOptionsFromFlags("127.0.0.1:50051"), {&service});
   if (!served.ok()) {

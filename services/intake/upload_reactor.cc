@@ -40,10 +40,25 @@ UploadReactor::UploadReactor(grpc::CallbackServerContext* context,
     return;
   }
   principal_ = caller->user_id;
-  StartRead(&request_);
+  watch_id_ = deps_.watchdog->Register(this);
+  ReadNext();
 }
 
+void UploadReactor::ReadNext() {
+  UploadWatchdog* const watchdog = deps_.watchdog;
+  const uint64_t id = watch_id_;
+  absl::StatusOr<uint64_t> read = watchdog->BeginRead(id);
+  if (!read.ok()) return Fail(read.status());
+  StartRead(&request_);
+  // The upload may be gone from here on: locals only.
+  watchdog->ReadIssued(id, *read);
+}
+
+void UploadReactor::Expire(const absl::Status& why) { Fail(why); }
+
 void UploadReactor::OnReadDone(bool ok) {
+  // The watchdog has handed this upload's expiry to the executor.
+  if (!deps_.watchdog->ReadDone(watch_id_)) return;
   if (!ok) {
     deps_.executor->Schedule([this] { HandleStreamEnd(); });
     return;
@@ -76,7 +91,10 @@ void UploadReactor::OnCancel() {
   if (storage_started_) storage_context_->TryCancel();
 }
 
-void UploadReactor::OnDone() { delete this; }
+void UploadReactor::OnDone() {
+  deps_.watchdog->Unregister(watch_id_);
+  delete this;
+}
 
 void UploadReactor::HandleMetadata() {
   if (Cancelled()) return Fail(ClientCancelled());
@@ -106,6 +124,22 @@ void UploadReactor::HandleMetadata() {
   if (absl::Status allowed = VerdictAllowsUpload(*verdict); !allowed.ok()) {
     return Fail(allowed);
   }
+  if (content_rule_.has_value()) {
+    if (absl::Status fits = CheckDeclaredSize(
+            *content_rule_, metadata_.item_id(), metadata_.size_bytes(),
+            deps_.options->max_file_bytes);
+        !fits.ok()) {
+      return Fail(fits);
+    }
+    absl::StatusOr<std::unique_ptr<SpoolFile>> spool =
+        SpoolFile::Create(deps_.options->spool_dir, metadata_.size_bytes());
+    if (!spool.ok()) return Fail(spool.status());
+    spool_ = *std::move(spool);
+  }
+  if (completion_window_.has_value() &&
+      *completion_window_ > absl::ZeroDuration()) {
+    deps_.watchdog->SetTotalLimit(watch_id_, *completion_window_);
+  }
   chunks_.emplace(metadata_.size_bytes(), deps_.options->max_chunk_bytes);
   if (absl::Status opened = OpenStorage(); !opened.ok()) return Fail(opened);
   phase_ = UploadPhase::kReceivingChunks;
@@ -114,7 +148,7 @@ void UploadReactor::HandleMetadata() {
       "started_at={}",
       metadata_.course_id(), metadata_.item_id(), principal_,
       metadata_.size_bytes(), FormatUtc(started_at_));
-  StartRead(&request_);
+  ReadNext();
 }
 
 void UploadReactor::HandleChunk() {
@@ -123,13 +157,19 @@ void UploadReactor::HandleChunk() {
       !accepted.ok()) {
     return Fail(accepted);
   }
+  if (spool_ != nullptr) {
+    if (absl::Status spooled = spool_->Append(request_.chunk().data());
+        !spooled.ok()) {
+      return Fail(spooled);
+    }
+  }
   PutSubmissionRequest forward;
   // Moves the bytes rather than copying them: one buffer per upload.
   *forward.mutable_chunk() = std::move(*request_.mutable_chunk());
   if (absl::Status written = WriteToStorage(forward); !written.ok()) {
     return Fail(written);
   }
-  StartRead(&request_);
+  ReadNext();
 }
 
 void UploadReactor::HandleFinish() {
@@ -157,6 +197,11 @@ void UploadReactor::HandleFinish() {
   *record.mutable_verdict() = *std::move(verdict);
   record.set_idempotency_key(metadata_.idempotency_key());
   record.set_policy_digest(policy_digest_);
+  if (spool_ != nullptr) {
+    if (absl::Status content = CheckContent(record); !content.ok()) {
+      return Fail(content);
+    }
+  }
   if (absl::Status written = WriteToStorage(commit); !written.ok()) {
     return Fail(written);
   }
@@ -176,6 +221,26 @@ void UploadReactor::HandleFinish() {
           storage_response_.record().verdict().kind()));
   Succeed(std::move(*storage_response_.mutable_record()),
           storage_response_.replayed());
+}
+
+absl::Status UploadReactor::CheckContent(common::v1::SubmissionRecord& record) {
+  absl::Status intact = spool_->CheckSha256(metadata_.sha256_hex());
+  absl::StatusOr<ContentFindings> findings =
+      intact.ok() ? deps_.content->Check(spool_->path(), *content_rule_,
+                                         metadata_.item_id())
+                  : intact;
+  spool_.reset();  // Inspected: the copy is no longer needed.
+  if (!findings.ok()) return findings.status();
+  spdlog::info(
+      "event=content_accepted course={} item={} principal={} media_type={} "
+      "warnings={}",
+      metadata_.course_id(), metadata_.item_id(), principal_,
+      findings->media_type, findings->warnings.size());
+  record.set_media_type(std::move(findings->media_type));
+  for (std::string& warning : findings->warnings) {
+    record.add_content_warnings(std::move(warning));
+  }
+  return absl::OkStatus();
 }
 
 void UploadReactor::Succeed(common::v1::SubmissionRecord record,
@@ -250,6 +315,12 @@ absl::StatusOr<Verdict> UploadReactor::Evaluate(
       deps_.deadline->Evaluate(&context, request, &response);
   if (!status.ok()) return PeerError("deadline", FromGrpcStatus(status));
   policy_digest_ = response.policy_digest();
+  if (!completed_at.has_value()) {
+    if (response.has_content()) content_rule_ = response.content();
+    if (response.has_completion_window()) {
+      completion_window_ = FromProtoDuration(response.completion_window());
+    }
+  }
   return std::move(*response.mutable_verdict());
 }
 
@@ -294,6 +365,7 @@ bool UploadReactor::Cancelled() {
 }
 
 void UploadReactor::Fail(const absl::Status& status) {
+  spool_.reset();
   if (storage_writer_ != nullptr) {
     {
       absl::MutexLock lock(&mu_);

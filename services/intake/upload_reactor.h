@@ -19,8 +19,11 @@
 #include "handin/deadline/v1/deadline_service.grpc.pb.h"
 #include "handin/intake/v1/intake_service.grpc.pb.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
+#include "services/intake/content_check.h"
 #include "services/intake/intake_options.h"
+#include "services/intake/spool.h"
 #include "services/intake/upload_rules.h"
+#include "services/intake/upload_watchdog.h"
 
 namespace handin::intake {
 
@@ -32,6 +35,10 @@ struct UploadDeps {
   storage::v1::StorageService::StubInterface* storage = nullptr;
   const Clock* clock = nullptr;
   Executor* executor = nullptr;
+  // Ends uploads past their idle or total limit.
+  UploadWatchdog* watchdog = nullptr;
+  // Inspects uploads to items with a content rule.
+  ContentChecker* content = nullptr;
 };
 
 // The server side of one IntakeService.Upload stream.
@@ -61,11 +68,32 @@ struct UploadDeps {
 // machine (e.g. the content inspection) refuses an upload by returning
 // Fail(status) from its task, and is recorded the same way.
 //
+// Content: when the pre-check's Evaluate carries the item's content rule,
+// the declared size is checked against the rule before any byte is read,
+// every chunk is also appended to a spool file (SpoolFile, bounded by the
+// declared size, removed when the upload ends however it ends), and at the
+// finish, once the byte count and the copy's SHA-256 are right and the
+// verdict allows the upload, the copy is inspected (ContentChecker) on the
+// executor before the commit. A refusal fails the upload INVALID_ARGUMENT
+// "<item>: <reason>" (recorded); an inspector that cannot run fails it
+// INTERNAL (not recorded); an accepted file is committed with the media
+// type and warnings the inspector reported on its record. Items without a
+// rule are neither spooled nor inspected.
+//
+// Time limits: the UploadWatchdog ends an upload DEADLINE_EXCEEDED
+// (recorded) when intake has waited upload_idle_timeout for its next
+// message, or when it is still sending past the item's completion window
+// from its start (a later completion could not count from the start
+// anyway). An expiry found while a read is pending is handed to the
+// executor (Expire); OnReadDone then schedules nothing. One found while a
+// task runs is returned by the task's next BeginRead.
+//
 // Lifetime: gRPC owns the reactor from creation until OnDone, which deletes
 // it. Finish is called exactly once, as the last act of a task (or of the
 // constructor); StartRead is likewise the last act of a task, so no task
 // touches the reactor after it may have been deleted.
-class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
+class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
+                            private Expirable {
  public:
   // Starts the upload: finishes at once with UNAUTHENTICATED if the call has
   // no caller identity, otherwise reads the first message. `context` and
@@ -87,13 +115,24 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
   void HandleChunk();
   void HandleFinish();
   void HandleStreamEnd();
+  // Runs when the watchdog found a limit passed while a read was pending.
+  void Expire(const absl::Status& why) override;
+
+  // Reads the next message, or fails the upload if it has passed a time
+  // limit. The last act of a task.
+  void ReadNext();
+  // Checks the spooled copy's SHA-256 and has the inspector judge it; on
+  // acceptance puts the media type and warnings on `record`. Removes the
+  // copy. The status to Fail with otherwise.
+  absl::Status CheckContent(common::v1::SubmissionRecord& record);
 
   // Returns the submission the metadata's idempotency key already names for
   // the caller, or nullopt (no key, none, or storage could not say: then
   // storage decides at commit).
   std::optional<common::v1::SubmissionRecord> FindPrior();
   // Asks deadline for the verdict on this upload; `completed_at` unset for
-  // the pre-check. Errors are already mapped for the student.
+  // the pre-check, which also keeps the item's content rule and completion
+  // window. Errors are already mapped for the student.
   absl::StatusOr<common::v1::Verdict> Evaluate(
       std::optional<absl::Time> completed_at);
   // Opens the storage stream and sends its header.
@@ -132,6 +171,13 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
   std::string policy_digest_;
   storage::v1::PutSubmissionResponse storage_response_;
   std::unique_ptr<StorageWriter> storage_writer_;
+  // 0 until registered with the watchdog.
+  uint64_t watch_id_ = 0;
+  // From the pre-check's Evaluate.
+  std::optional<deadline::v1::ContentRule> content_rule_;
+  std::optional<absl::Duration> completion_window_;
+  // The staged copy, only for an item with a content rule.
+  std::unique_ptr<SpoolFile> spool_;
 
   // Shared with OnCancel, which may run while a task is writing to storage.
   absl::Mutex mu_;

@@ -135,6 +135,7 @@ bool IsRecordedRefusal(const absl::Status& status) {
     case absl::StatusCode::kOutOfRange:
     case absl::StatusCode::kResourceExhausted:
     case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kDeadlineExceeded:
       return true;
     default:
       return false;

@@ -54,10 +54,12 @@ absl::Status CheckReplay(const v1::UploadMetadata& metadata,
 // was read is a refusal to record as evidence: the upload itself was wrong
 // or not allowed (INVALID_ARGUMENT, FAILED_PRECONDITION, DATA_LOSS,
 // ALREADY_EXISTS, NOT_FOUND, OUT_OF_RANGE, RESOURCE_EXHAUSTED,
-// PERMISSION_DENIED). False for OK, a client cancellation (CANCELLED: the
-// student's own choice) and failures of the services themselves
-// (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, ...), which say nothing about
-// the upload.
+// PERMISSION_DENIED), or it broke intake's idle or total time limit
+// (DEADLINE_EXCEEDED; a peer's DEADLINE_EXCEEDED reaches the student as
+// UNAVAILABLE through PeerError, so this code means the upload's own
+// limit). False for OK, a client cancellation (CANCELLED: the student's own
+// choice) and failures of the services themselves (UNAVAILABLE, INTERNAL,
+// ...), which say nothing about the upload.
 bool IsRecordedRefusal(const absl::Status& status);
 
 // Follows the chunks of one upload: each must start where the previous one

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/proto_time.h"
+
 namespace handin::testing {
 namespace {
 
@@ -117,6 +119,18 @@ void FakeDeadlineService::SetHandler(Handler handler) {
   handler_ = std::move(handler);
 }
 
+void FakeDeadlineService::SetContentRule(
+    std::optional<deadline::v1::ContentRule> content) {
+  absl::MutexLock lock(&mu_);
+  content_ = std::move(content);
+}
+
+void FakeDeadlineService::SetCompletionWindow(
+    std::optional<absl::Duration> completion_window) {
+  absl::MutexLock lock(&mu_);
+  completion_window_ = completion_window;
+}
+
 void FakeDeadlineService::SetItems(deadline::v1::ListItemsResponse response) {
   absl::MutexLock lock(&mu_);
   items_ = std::move(response);
@@ -142,13 +156,24 @@ grpc::ServerUnaryReactor* FakeDeadlineService::Evaluate(
     const deadline::v1::EvaluateRequest* request,
     deadline::v1::EvaluateResponse* response) {
   Handler handler;
+  std::optional<deadline::v1::ContentRule> content;
+  std::optional<absl::Duration> completion_window;
   {
     absl::MutexLock lock(&mu_);
     evaluations_.push_back(*request);
     handler = handler_;
+    content = content_;
+    completion_window = completion_window_;
+  }
+  const grpc::Status status = handler(*request, response);
+  if (status.ok() && content.has_value())
+    *response->mutable_content() = *content;
+  if (status.ok() && completion_window.has_value()) {
+    *response->mutable_completion_window() =
+        ToProtoDuration(*completion_window);
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(handler(*request, response));
+  reactor->Finish(status);
   return reactor;
 }
 

@@ -2,6 +2,7 @@
 #define HANDIN_TESTS_TESTING_FAKE_DEADLINE_SERVICE_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,8 @@ namespace handin::testing {
 
 // An in-process DeadlineService whose answers a test scripts. Serve it with
 // handin::StartServer and point the code under test at it. Evaluate answers
-// an ON_TIME verdict until told otherwise, and records every request.
+// an ON_TIME verdict until told otherwise, with no content rule and no
+// completion window unless set, and records every request.
 // WhatIf (ON_TIME by default), ListDeadlines and ExportCalendar (empty
 // responses by default) answer what a test scripts and record every
 // request too. GetCoursePolicy is not implemented (UNIMPLEMENTED).
@@ -37,6 +39,11 @@ class FakeDeadlineService final
   void SetError(grpc::Status status);
   // Every later Evaluate is answered by `handler`.
   void SetHandler(Handler handler);
+  // Every later successful Evaluate also carries `content` as the item's
+  // content rule (none when nullopt) and `completion_window` (none when
+  // nullopt), whatever the handler answered.
+  void SetContentRule(std::optional<deadline::v1::ContentRule> content);
+  void SetCompletionWindow(std::optional<absl::Duration> completion_window);
   // ListItems returns `response` (whatever the request).
   void SetItems(deadline::v1::ListItemsResponse response);
 
@@ -108,6 +115,8 @@ class FakeDeadlineService final
            deadline::v1::ExportCalendarResponse>
       calendar_ ABSL_GUARDED_BY(mu_);
   Handler handler_ ABSL_GUARDED_BY(mu_);
+  std::optional<deadline::v1::ContentRule> content_ ABSL_GUARDED_BY(mu_);
+  std::optional<absl::Duration> completion_window_ ABSL_GUARDED_BY(mu_);
   deadline::v1::ListItemsResponse items_ ABSL_GUARDED_BY(mu_);
   std::vector<deadline::v1::EvaluateRequest> evaluations_ ABSL_GUARDED_BY(mu_);
 };
