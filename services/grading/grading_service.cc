@@ -40,6 +40,16 @@ grpc::Status GradingServiceImpl::List(grpc::CallbackServerContext* context,
   deadline_context.set_deadline(context->deadline());
   status = deadline_->ChooseCounted(&deadline_context, choose, &chosen);
   if (!status.ok()) return status;
+
+  handin::storage::v1::ListRefusalsRequest refusals;
+  refusals.set_course_id(request.course_id());
+  refusals.set_item_id(request.item_id());
+  handin::storage::v1::ListRefusalsResponse refused;
+  grpc::ClientContext refusals_context;
+  refusals_context.set_deadline(context->deadline());
+  status = storage_->ListRefusals(&refusals_context, refusals, &refused);
+  if (!status.ok()) return status;
+  response.mutable_refused()->Swap(refused.mutable_attempts());
   response.mutable_submissions()->Swap(listed.mutable_submissions());
   response.mutable_counted()->Swap(chosen.mutable_counted());
   response.set_counted_version(chosen.counted_version());

@@ -39,8 +39,8 @@ class GradingServiceImpl final
       const handin::grading::v1::DownloadSubmissionRequest* request) override;
 
  private:
-  // Lists the item's submissions from storage, then asks deadline which
-  // count. Blocks: runs on the executor.
+  // Lists the item's submissions from storage, asks deadline which count,
+  // and lists the item's refused attempts. Blocks: runs on the executor.
   grpc::Status List(grpc::CallbackServerContext* context,
                     const handin::grading::v1::ListSubmissionsRequest& request,
                     handin::grading::v1::ListSubmissionsResponse& response);

@@ -3,12 +3,16 @@
 #include <signal.h>
 
 #include <fstream>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/caller.h"
+#include "common/sha256.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
+#include "tests/services/inspect/fixtures.h"
 
 namespace handin::testing {
 namespace {
@@ -127,6 +131,48 @@ std::string Cluster::LogTail(const std::string& service) const {
   const size_t keep = 20;
   if (lines.size() > keep) lines.erase(lines.begin(), lines.end() - keep);
   return absl::StrJoin(lines, "\n");
+}
+
+std::string CodeZip(size_t random_bytes, unsigned seed) {
+  std::mt19937 random(seed);
+  std::string data(random_bytes, '\0');
+  for (char& c : data) c = static_cast<char>(random());
+  return inspect::testing::ZipBytes(
+      {inspect::testing::File("README.md", "make && ./run\n"),
+       inspect::testing::File("data.bin", data)});
+}
+
+std::string PdfBytes(int pages) {
+  TempDir dir;
+  const std::string path = dir.File("blank.pdf");
+  inspect::testing::WritePdf(path, pages);
+  absl::StatusOr<std::string> bytes = ReadFileToString(path);
+  return bytes.ok() ? *std::move(bytes) : "";
+}
+
+grpc::Status UploadDirect(Cluster& cluster, const std::string& user,
+                          const std::string& item, const std::string& content,
+                          const std::string& key,
+                          intake::v1::UploadResponse* response) {
+  auto intake = intake::v1::IntakeService::NewStub(cluster.Channel("intake"));
+  grpc::ClientContext context;
+  AttachCaller(context, user);
+  auto writer = intake->Upload(&context, response);
+  intake::v1::UploadRequest message;
+  intake::v1::UploadMetadata& metadata = *message.mutable_metadata();
+  metadata.set_course_id("eecs598-w24");
+  metadata.set_item_id(item);
+  metadata.set_file_name("upload.pdf");
+  metadata.set_size_bytes(static_cast<int64_t>(content.size()));
+  metadata.set_sha256_hex(Sha256::Of(content));
+  metadata.set_idempotency_key(key);
+  bool open = writer->Write(message);
+  message.mutable_chunk()->set_data(content);
+  if (open) open = writer->Write(message);
+  message.mutable_finish();
+  if (open) writer->Write(message);
+  writer->WritesDone();
+  return writer->Finish();
 }
 
 }  // namespace handin::testing

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "grpcpp/channel.h"
+#include "handin/intake/v1/intake_service.grpc.pb.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -58,6 +59,21 @@ class Cluster {
   std::map<std::string, std::unique_ptr<Subprocess>> processes_;
   std::map<std::string, int> ports_;
 };
+
+// Content the reference course accepts (intake checks it by its bytes):
+// a zip with a README at its root and `random_bytes` pseudo-random bytes
+// from `seed` in data.bin (for project-code), and a PDF of `pages` blank
+// pages (for the PDF items; different page counts, different bytes).
+std::string CodeZip(size_t random_bytes, unsigned seed);
+std::string PdfBytes(int pages);
+
+// Uploads `content` for `item` of the reference course as `user` straight
+// through intake's gRPC API (no client-side checks), in one chunk, with
+// idempotency key `key`; returns the call's status and fills `response`.
+grpc::Status UploadDirect(Cluster& cluster, const std::string& user,
+                          const std::string& item, const std::string& content,
+                          const std::string& key,
+                          intake::v1::UploadResponse* response);
 
 }  // namespace handin::testing
 

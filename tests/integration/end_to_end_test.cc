@@ -25,12 +25,10 @@ using ::testing::Not;
 constexpr char kCourse[] = "eecs598-w24";
 constexpr char kStudent[] = "ari";
 
-// Writes `size` pseudo-random bytes to `path` and returns them.
-std::string WriteRandomFile(const std::string& path, size_t size,
-                            unsigned seed) {
-  std::mt19937 random(seed);
-  std::string bytes(size, '\0');
-  for (char& c : bytes) c = static_cast<char>(random());
+// Writes a code zip (CodeZip) with `size` random bytes to `path` and
+// returns its bytes.
+std::string WriteCodeZip(const std::string& path, size_t size, unsigned seed) {
+  const std::string bytes = CodeZip(size, seed);
   std::ofstream(path, std::ios::binary) << bytes;
   return bytes;
 }
@@ -63,7 +61,8 @@ class EndToEndTest : public ::testing::Test {
         argv, {"HANDIN_SERVER=" +
                    (server.empty() ? cluster_->TlsAddress("intake") : server),
                "HANDIN_CA=" + cluster_->CaFile(), "HANDIN_USER=" + user,
-               std::string("HANDIN_COURSE=") + kCourse});
+               std::string("HANDIN_COURSE=") + kCourse,
+               "HANDIN_RECEIPT_DIR=" + dir_.path()});
   }
 
   static Cluster* cluster_;
@@ -75,12 +74,12 @@ Cluster* EndToEndTest::cluster_ = nullptr;
 absl::Status* EndToEndTest::start_status_ = nullptr;
 
 TEST_F(EndToEndTest, SubmittedBytesReadBackThroughGradingHashToTheReceipt) {
-  const std::string file = dir_.File("report.pdf");
-  const std::string bytes = WriteRandomFile(file, 3 * 1024 * 1024 + 17, 1);
+  const std::string file = dir_.File("code.zip");
+  const std::string bytes = WriteCodeZip(file, 3 * 1024 * 1024 + 17, 1);
   const std::string sha = Sha256::Of(bytes);
 
   CommandResult submit =
-      Handin({"submit", "--yes", "--item", "project-report", file});
+      Handin({"submit", "--yes", "--item", "project-code", file});
   ASSERT_EQ(submit.exit_code, 0) << submit.err;
   EXPECT_THAT(submit.out, HasSubstr(sha)) << "the receipt names the SHA-256";
   EXPECT_THAT(submit.out, HasSubstr(std::to_string(bytes.size())));
@@ -89,7 +88,7 @@ TEST_F(EndToEndTest, SubmittedBytesReadBackThroughGradingHashToTheReceipt) {
       cluster_->Channel("grading"));
   handin::grading::v1::ListSubmissionsRequest list;
   list.set_course_id(kCourse);
-  list.set_item_id("project-report");
+  list.set_item_id("project-code");
   handin::grading::v1::ListSubmissionsResponse listed;
   grpc::ClientContext list_context;
   ASSERT_TRUE(grading->ListSubmissions(&list_context, list, &listed).ok());
@@ -128,15 +127,14 @@ TEST_F(EndToEndTest, SubmittedBytesReadBackThroughGradingHashToTheReceipt) {
 }
 
 TEST_F(EndToEndTest, StatusListsOnlyTheCallersOwnSubmissions) {
-  const std::string file = dir_.File("mine.pdf");
-  const std::string sha = Sha256::Of(WriteRandomFile(file, 4096, 2));
+  const std::string file = dir_.File("mine.zip");
+  const std::string sha = Sha256::Of(WriteCodeZip(file, 4096, 2));
   ASSERT_EQ(
-      Handin({"submit", "--yes", "--item", "project-report", file}).exit_code,
-      0);
+      Handin({"submit", "--yes", "--item", "project-code", file}).exit_code, 0);
 
   CommandResult mine = Handin({"status"});
   ASSERT_EQ(mine.exit_code, 0) << mine.err;
-  EXPECT_THAT(mine.out, HasSubstr("project-report"));
+  EXPECT_THAT(mine.out, HasSubstr("project-code"));
   EXPECT_THAT(mine.out, HasSubstr(sha.substr(0, 12)));
 
   CommandResult someone_else = Handin({"status"}, "jack");
@@ -146,7 +144,7 @@ TEST_F(EndToEndTest, StatusListsOnlyTheCallersOwnSubmissions) {
 
 TEST_F(EndToEndTest, UnknownItemIsAOneLineErrorNamingTheItem) {
   const std::string file = dir_.File("x.pdf");
-  WriteRandomFile(file, 100, 3);
+  WriteCodeZip(file, 100, 3);
   CommandResult result = Handin({"submit", "--item", "no-such-item", file});
   EXPECT_NE(result.exit_code, 0);
   EXPECT_THAT(result.err, HasSubstr("no-such-item"));
@@ -163,7 +161,7 @@ TEST_F(EndToEndTest, MissingFileIsAOneLineErrorNamingTheFile) {
 
 TEST_F(EndToEndTest, ServerNotRunningIsAOneLineErrorSayingSo) {
   const std::string file = dir_.File("y.pdf");
-  WriteRandomFile(file, 100, 4);
+  WriteCodeZip(file, 100, 4);
   // Port 1 on loopback: nothing of ours listens there.
   CommandResult result = Handin({"submit", "--item", "project-report", file},
                                 kStudent, "localhost:1");
@@ -258,7 +256,7 @@ TEST_F(EndToEndTest, DeadlinesIcsWritesACalendarWithAnEventPerItem) {
 
 TEST_F(EndToEndTest, LateSubmitWithoutATerminalOrYesStoresNothing) {
   const std::string file = dir_.File("late.pdf");
-  const std::string sha = Sha256::Of(WriteRandomFile(file, 2048, 5));
+  const std::string sha = Sha256::Of(WriteCodeZip(file, 2048, 5));
   CommandResult submit =
       Handin({"submit", "--item", "slides/2024-03-19", file}, "zhenning");
   EXPECT_EQ(submit.exit_code, 2) << submit.err;
@@ -273,42 +271,15 @@ TEST_F(EndToEndTest, LateSubmitWithoutATerminalOrYesStoresNothing) {
   EXPECT_THAT(status.out, Not(HasSubstr("slides/2024-03-19")));
 }
 
-// Uploads `content` for `item` as `user` straight through intake's gRPC
-// API with idempotency key `key`, in one chunk.
-grpc::Status UploadDirect(Cluster& cluster, const std::string& user,
-                          const std::string& item, const std::string& content,
-                          const std::string& key,
-                          intake::v1::UploadResponse* response) {
-  auto intake = intake::v1::IntakeService::NewStub(cluster.Channel("intake"));
-  grpc::ClientContext context;
-  AttachCaller(context, user);
-  auto writer = intake->Upload(&context, response);
-  intake::v1::UploadRequest message;
-  intake::v1::UploadMetadata& metadata = *message.mutable_metadata();
-  metadata.set_course_id(kCourse);
-  metadata.set_item_id(item);
-  metadata.set_file_name("retry.pdf");
-  metadata.set_size_bytes(static_cast<int64_t>(content.size()));
-  metadata.set_sha256_hex(Sha256::Of(content));
-  metadata.set_idempotency_key(key);
-  bool open = writer->Write(message);
-  message.mutable_chunk()->set_data(content);
-  if (open) open = writer->Write(message);
-  message.mutable_finish();
-  if (open) writer->Write(message);
-  writer->WritesDone();
-  return writer->Finish();
-}
-
 TEST_F(EndToEndTest, ARetryWithTheSameKeyGetsTheSameSubmission) {
-  const std::string content = "retried report\n";
+  const std::string content = CodeZip(100, 7);
   intake::v1::UploadResponse first;
-  grpc::Status status = UploadDirect(*cluster_, kStudent, "project-report",
+  grpc::Status status = UploadDirect(*cluster_, kStudent, "project-code",
                                      content, "e2e-retry-key", &first);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_FALSE(first.replayed());
   intake::v1::UploadResponse again;
-  status = UploadDirect(*cluster_, kStudent, "project-report", content,
+  status = UploadDirect(*cluster_, kStudent, "project-code", content,
                         "e2e-retry-key", &again);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(again.replayed());

@@ -26,7 +26,7 @@ class ExtensionEndToEndTest : public ::testing::Test {
     ASSERT_TRUE(started.ok()) << started;
     deadline_ = handin::deadline::v1::DeadlineService::NewStub(
         cluster_.Channel("deadline"));
-    std::ofstream(dir_.File("summary.pdf")) << "a two-page summary";
+    std::ofstream(dir_.File("summary.pdf"), std::ios::binary) << PdfBytes(2);
   }
 
   CommandResult Submit() {
@@ -35,7 +35,8 @@ class ExtensionEndToEndTest : public ::testing::Test {
          dir_.File("summary.pdf")},
         {"HANDIN_SERVER=" + cluster_.TlsAddress("intake"),
          "HANDIN_CA=" + cluster_.CaFile(),
-         std::string("HANDIN_USER=") + kStudent, "HANDIN_COURSE=eecs598-w24"});
+         std::string("HANDIN_USER=") + kStudent, "HANDIN_COURSE=eecs598-w24",
+         "HANDIN_RECEIPT_DIR=" + dir_.path()});
   }
 
   grpc::Status Grant(const std::string& acting_user) {

@@ -27,16 +27,17 @@ class GradingEndToEndTest : public ::testing::Test {
     ASSERT_TRUE(started.ok()) << started;
   }
 
-  // Uploads a deck as `student`; returns the submission id the receipt
-  // names.
-  std::string Submit(const std::string& student, const std::string& text) {
+  // Uploads a deck as `student` with the CLI; returns the receipt it
+  // printed.
+  std::string Submit(const std::string& student, int pages) {
     const std::string file = dir_.File(student + ".pdf");
-    std::ofstream(file) << text;
-    CommandResult run = RunCommand(
-        {Cluster::Binary("handin"), "submit", "--yes", "--item", kItem, file},
-        {"HANDIN_SERVER=" + cluster_.TlsAddress("intake"),
-         "HANDIN_CA=" + cluster_.CaFile(), "HANDIN_USER=" + student,
-         "HANDIN_COURSE=eecs598-w24"});
+    std::ofstream(file, std::ios::binary) << PdfBytes(pages);
+    CommandResult run =
+        RunCommand({Cluster::Binary("handin"), "submit", "--yes", "--item",
+                    kItem, file, "--receipt-dir", dir_.path()},
+                   {"HANDIN_SERVER=" + cluster_.TlsAddress("intake"),
+                    "HANDIN_CA=" + cluster_.CaFile(), "HANDIN_USER=" + student,
+                    "HANDIN_COURSE=eecs598-w24"});
     EXPECT_EQ(run.exit_code, 0) << run.err;
     return run.out;
   }
@@ -46,9 +47,16 @@ class GradingEndToEndTest : public ::testing::Test {
 };
 
 TEST_F(GradingEndToEndTest, TheGroupsLatestUploadIsTheOneGraded) {
-  Submit("jiaheng", "draft deck");
-  Submit("jiaheng", "second draft");
-  const std::string receipt = Submit("jeremy", "final deck");
+  Submit("jiaheng", 1);
+  Submit("jiaheng", 2);
+  const std::string receipt = Submit("jeremy", 3);
+  // ari does not present on Mar 19: refused (the client would not even
+  // try), recorded, listed for staff.
+  intake::v1::UploadResponse refused;
+  EXPECT_EQ(
+      UploadDirect(cluster_, "ari", kItem, "not my deck", "g-key", &refused)
+          .error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 
   auto grading =
       handin::grading::v1::GradingService::NewStub(cluster_.Channel("grading"));
@@ -69,6 +77,9 @@ TEST_F(GradingEndToEndTest, TheGroupsLatestUploadIsTheOneGraded) {
   EXPECT_EQ(counted, response.submissions(2).submission_id());
   EXPECT_EQ(response.submissions(2).principal(), "jeremy");
   EXPECT_THAT(receipt, HasSubstr(counted));
+  ASSERT_EQ(response.refused_size(), 1);
+  EXPECT_EQ(response.refused(0).principal(), "ari");
+  EXPECT_THAT(response.refused(0).reason(), HasSubstr("is owed by"));
 }
 
 TEST_F(GradingEndToEndTest, AnUnknownItemIsNotFound) {

@@ -23,8 +23,7 @@ class ReceiptEndToEndTest : public ::testing::Test {
     absl::Status started = cluster_.Start();
     ASSERT_TRUE(started.ok()) << started;
     std::filesystem::create_directories(dir_.File("receipts"));
-    std::ofstream(dir_.File("report.pdf"), std::ios::binary)
-        << "%PDF-1.4 eight pages of results";
+    std::ofstream(dir_.File("report.pdf"), std::ios::binary) << PdfBytes(8);
   }
 
   CommandResult Handin(const std::vector<std::string>& args) {
@@ -71,8 +70,7 @@ TEST_F(ReceiptEndToEndTest, ASavedReceiptProvesTheSubmissionOffline) {
               HasSubstr("ari submitted project-report to eecs598-w24"));
   EXPECT_THAT(verify.out, HasSubstr("report.pdf is the submitted file"));
 
-  std::ofstream(dir_.File("other.pdf"), std::ios::binary)
-      << "%PDF-1.4 eight pages of results!";
+  std::ofstream(dir_.File("other.pdf"), std::ios::binary) << PdfBytes(7);
   CommandResult wrong_file =
       Handin({"receipt", "verify", receipt, "--file", dir_.File("other.pdf")});
   EXPECT_EQ(wrong_file.exit_code, 1);
