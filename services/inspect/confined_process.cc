@@ -59,6 +59,18 @@ absl::Status MakePipe(Pipe& pipe) {
   return absl::OkStatus();
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 // What the child needs, prepared before fork: after fork it must not
 // allocate.
 struct ChildPlan {
@@ -97,7 +109,11 @@ struct ChildPlan {
   const rlimit memory = {plan.memory_bytes, plan.memory_bytes};
   const rlimit cpu = {plan.cpu_seconds, plan.cpu_seconds + 1};
   const rlimit none = {0, 0};
-  setrlimit(RLIMIT_AS, &memory);
+  // AddressSanitizer reserves terabytes of address space for its shadow
+  // memory at start-up, so an instrumented child under RLIMIT_AS cannot
+  // even start: a sanitizer build (scripts/test --sanitize) runs without the
+  // memory limit. Release builds always set it.
+  if (!kAddressSanitizer) setrlimit(RLIMIT_AS, &memory);
   setrlimit(RLIMIT_CPU, &cpu);
   setrlimit(RLIMIT_FSIZE, &none);
   setrlimit(RLIMIT_CORE, &none);

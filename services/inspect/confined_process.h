@@ -20,7 +20,8 @@ struct ConfinedCommand {
   // RLIMIT_CPU soft limit in seconds (SIGXCPU); the hard limit is one more
   // (SIGKILL).
   int64_t cpu_seconds = 10;
-  // RLIMIT_AS in bytes.
+  // RLIMIT_AS in bytes. Not applied in an AddressSanitizer build, whose
+  // children could not start under it.
   int64_t memory_bytes = int64_t{512} << 20;
   // Most stdout bytes kept; one more kills the child (stdout_overflow).
   size_t max_stdout_bytes = 64 << 10;
