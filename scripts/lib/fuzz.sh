@@ -60,7 +60,7 @@ _handin_fuzz_one() {
     return 1
   fi
   mkdir -p "$corpus" "$findings" "$(dirname "$log")"
-  local args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
+  local args=(-max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048
     -print_final_stats=1 -artifact_prefix="$findings/")
   [ -f "$root/fuzz/$name.dict" ] && args+=(-dict="$root/fuzz/$name.dict")
   [ -d "$seeds" ] || seeds=
