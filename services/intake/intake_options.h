@@ -17,8 +17,8 @@ struct IntakeOptions {
   // well under gRPC's 4 MiB default message limit).
   int64_t max_chunk_bytes = int64_t{1} << 20;
   // Largest file accepted, checked against the metadata's declared size
-  // before anything is stored. Default 512 MiB until per-item limits come
-  // from the course policy.
+  // before anything is stored; an item's content rule may set a lower limit
+  // (max_size_bytes), never a higher one. Default 512 MiB.
   int64_t max_file_bytes = int64_t{512} << 20;
   // Deadline of each unary call intake makes to another service (deadline
   // Evaluate, storage ListSubmissions). The storage upload stream has none:

@@ -26,13 +26,24 @@ std::string DefaultSpoolDir() {
 absl::StatusOr<std::unique_ptr<SpoolFile>> SpoolFile::Create(
     const std::string& dir, int64_t limit_bytes) {
   std::error_code error;
-  std::filesystem::create_directories(dir, error);
+  const bool created = std::filesystem::create_directories(dir, error);
   if (error) {
     return absl::InternalError(absl::StrCat("cannot make the spool directory ",
                                             dir, ": ", error.message()));
   }
-  // Only intake reads what students upload.
-  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, error);
+  // Only intake reads what students upload, and nobody else may swap a
+  // staged file between its hash check and its inspection.
+  if (created) {
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, error);
+  }
+  struct stat info;
+  if (lstat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode) ||
+      info.st_uid != geteuid() || (info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return absl::InternalError(absl::StrCat(
+        "the spool directory ", dir,
+        " is not a directory of intake's user that only it can write; "
+        "point --spool_dir at a private directory"));
+  }
   // mkstemp opens with O_CREAT | O_EXCL and mode 0600.
   std::string name = absl::StrCat(dir, "/upload-XXXXXX");
   std::vector<char> buffer(name.begin(), name.end());

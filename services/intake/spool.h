@@ -25,9 +25,11 @@ std::string DefaultSpoolDir();
 // upload's tasks run one at a time).
 class SpoolFile {
  public:
-  // Creates an empty spool file in `dir` (made, mode 0700, if missing) that
-  // accepts at most `limit_bytes`. Internal naming the directory and the
-  // system's reason if it cannot be made: a deployment problem.
+  // Creates an empty spool file in `dir` (made with mode 0700 if missing)
+  // that accepts at most `limit_bytes`. Internal naming the directory and
+  // the reason if it cannot be made, or if `dir` is not a directory owned by
+  // this process's user and writable by it alone (a shared one, like /tmp,
+  // would let others swap a staged file): a deployment problem.
   static absl::StatusOr<std::unique_ptr<SpoolFile>> Create(
       const std::string& dir, int64_t limit_bytes);
 

@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -185,6 +186,19 @@ TEST_F(IntakeContentTest, BytesThatAreNotTheDeclaredOnesAreNotInspected) {
   EXPECT_EQ(result.status.error_code(), grpc::StatusCode::DATA_LOSS);
   EXPECT_THAT(harness_.storage().committed(), IsEmpty());
   EXPECT_THAT(Spooled(), IsEmpty());
+}
+
+TEST_F(IntakeContentTest, ASpoolDirectoryOthersCanWriteIsNotUsed) {
+  // Others could swap a staged file between its hash check and inspection.
+  std::filesystem::create_directories(dir_.File("spool"));
+  ASSERT_EQ(chmod(dir_.File("spool").c_str(), 0777), 0);
+  SetRule(R"pb(media_types: "application/pdf")pb");
+  const UploadResult result = Upload(Pdf(1));
+
+  EXPECT_EQ(result.status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_THAT(result.status.error_message(), HasSubstr("--spool_dir"));
+  EXPECT_THAT(harness_.storage().committed(), IsEmpty());
+  EXPECT_THAT(harness_.storage().refusals(), IsEmpty());
 }
 
 TEST_F(IntakeContentTest, AnItemWithoutARuleIsNeitherSpooledNorInspected) {
