@@ -76,6 +76,11 @@ std::string DescribeRpcError(const grpc::Status& status,
       return absl::StrCat("cannot reach intake at ", server,
                           " (is it running? start it with scripts/up)");
     case grpc::StatusCode::DEADLINE_EXCEEDED:
+      // gRPC's own timeout says only "Deadline Exceeded"; intake's upload
+      // limits (idle stream, completion window) explain themselves.
+      if (absl::StrContains(status.error_message(), "was stored")) {
+        return status.error_message();
+      }
       return absl::StrCat("intake at ", server,
                           " did not answer in time (is it running? start it "
                           "with scripts/up)");

@@ -25,7 +25,10 @@ inline constexpr int kExitLocalError = 2;
 //   UNAVAILABLE, socket closed  "intake at S closed the connection ...; if
 //                               it serves TLS, drop --insecure"
 //   UNAVAILABLE sent by intake  "intake at S is up but <its message>"
-//   DEADLINE_EXCEEDED           "intake at S did not answer in time (...)"
+//   DEADLINE_EXCEEDED           "intake at S did not answer in time (...)",
+//                               or intake's message when intake ended the
+//                               upload (idle or too long: it says "nothing
+//                               was stored")
 //   UNIMPLEMENTED               "the server at S is not handin's intake ..."
 //   CANCELLED                   "the upload was cancelled; nothing was
 //                               stored"

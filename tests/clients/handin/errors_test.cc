@@ -77,6 +77,12 @@ TEST(DescribeRpcError, OtherFailuresNameTheServerAndTheCode) {
       DescribeRpcError(
           grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "late"), kServer),
       HasSubstr("did not answer in time"));
+  const std::string idle =
+      "the upload sent nothing for 60s (the idle limit); nothing was stored";
+  EXPECT_EQ(
+      DescribeRpcError(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, idle),
+                       kServer),
+      idle);
   EXPECT_THAT(DescribeRpcError(
                   grpc::Status(grpc::StatusCode::UNIMPLEMENTED, ""), kServer),
               HasSubstr("is not handin's intake"));
