@@ -9,6 +9,7 @@ HANDIN_DEBIAN_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format grpc-proto
   libqpdf-dev libarchive-dev libmagic-dev libmagic-mgc  # content checks of uploads
+  qpdf  # makes a PDF for the README's tour
   python3-icalendar  # the calendar export is checked by an independent parser
 )
 
