@@ -4,6 +4,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -172,6 +174,11 @@ absl::StatusOr<ReceiptKey> ReceiptKey::FromPublicKeyFile(
 
 ReceiptKey ReceiptKey::Generate() {
   EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  if (key == nullptr) {
+    // No entropy or no Ed25519 in this OpenSSL: nothing could be signed.
+    std::fprintf(stderr, "fatal: OpenSSL cannot make an Ed25519 key\n");
+    std::abort();
+  }
   return ReceiptKey(key, /*is_private=*/true);
 }
 
