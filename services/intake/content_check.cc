@@ -1,9 +1,12 @@
 #include "services/intake/content_check.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/inspect/file_budget.h"
 #include "services/intake/upload_rules.h"
 #include "spdlog/spdlog.h"
 
@@ -48,8 +51,15 @@ absl::StatusOr<ContentFindings> ContentChecker::Check(
     mu_.Await(absl::Condition(&free));
     ++running_;
   }
+  // A file that cannot be measured gets the base budget; the inspector
+  // then reports why it cannot read it.
+  std::error_code size_error;
+  const auto file_bytes = std::filesystem::file_size(path, size_error);
+  const inspect::InspectionBudget budget = inspect::BudgetForFile(
+      limits_, sandbox_, size_error ? 0 : static_cast<int64_t>(file_bytes));
   absl::StatusOr<inspect::v1::InspectionReport> report =
-      inspect::RunSandboxedInspection(path, rule, limits_, sandbox_);
+      inspect::RunSandboxedInspection(path, rule, budget.limits,
+                                      budget.sandbox);
   {
     absl::MutexLock lock(&mu_);
     --running_;

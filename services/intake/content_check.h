@@ -41,8 +41,8 @@ struct ContentFindings {
 // Runs the content inspector on staged uploads, at most `max_concurrent`
 // at a time (each child may take a core and SandboxOptions::memory_bytes).
 // Thread-safe; Check blocks its thread, waiting for a free slot and then for
-// the inspector (about SandboxOptions::timeout at most), so call it from
-// the executor, never from a gRPC callback.
+// the inspector (about its timeout at most, grown for the file size), so call
+// it from the executor, never from a gRPC callback.
 class ContentChecker {
  public:
   // `sandbox.inspector_path` is handin-inspect; `limits.max_file_bytes`
@@ -50,7 +50,9 @@ class ContentChecker {
   ContentChecker(inspect::SandboxOptions sandbox, inspect::Limits limits,
                  int max_concurrent);
 
-  // Inspects the file at `path` against `rule`. Returns the findings when
+  // Inspects the file at `path` against `rule`, with the limits and
+  // sandbox given at construction grown for the file's size
+  // (inspect::BudgetForFile). Returns the findings when
   // the file is accepted; InvalidArgument "<item_id>: <refusal>" when it is
   // refused (the file's fault: to be recorded as a refusal); Internal
   // "the content inspector could not run: ..." when the inspector is

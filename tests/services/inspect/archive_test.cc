@@ -1,12 +1,14 @@
 // Inspect on zip archives: names and links, decompression bombs, nesting,
 // README and required files. Every archive is built at test time.
 
+#include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/inspect/file_budget.h"
 #include "tests/services/inspect/fixtures.h"
 #include "tests/services/inspect/inspect_test_util.h"
 
@@ -146,6 +148,24 @@ TEST_F(ArchiveTest, CountsBytesAsInflatedNotAsDeclared) {
       kCodeRule);
   EXPECT_EQ(report.refusal(),
             "the archive inflates past 16 MiB, the most allowed");
+}
+
+TEST_F(ArchiveTest, FileBudgetLetsALargeHonestArchiveThrough) {
+  // Incompressible content: the archive inflates to about its own size,
+  // past a service floor set low here to stand for 1 GiB.
+  std::mt19937_64 random(598);
+  std::string noise(256 << 10, '\0');
+  for (char& byte : noise) byte = static_cast<char>(random());
+  const std::string zip = ZipBytes({File("README"), File("data.bin", noise)});
+  limits_.max_inflated_bytes = 64 << 10;
+  EXPECT_EQ(InspectBytes(zip, kCodeRule).refusal(),
+            "the archive inflates past 64 KiB, the most allowed");
+
+  limits_ =
+      BudgetForFile(limits_, SandboxOptions(), static_cast<int64_t>(zip.size()))
+          .limits;
+  const v1::InspectionReport report = InspectBytes(zip, kCodeRule);
+  EXPECT_TRUE(report.accepted()) << report.refusal();
 }
 
 TEST_F(ArchiveTest, AcceptsATinyHighlyCompressibleFile) {
