@@ -10,6 +10,7 @@ HANDIN_DEBIAN_PACKAGES=(
   clang-format grpc-proto
   libqpdf-dev libarchive-dev libmagic-dev libmagic-mgc  # content checks of uploads
   qpdf  # makes a PDF for the README's tour
+  libjwt-dev  # signed bearer tokens (ES256)
   python3-icalendar  # the calendar export is checked by an independent parser
 )
 
