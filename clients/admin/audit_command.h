@@ -4,14 +4,9 @@
 #include <ostream>
 #include <string>
 
-namespace handin::admin {
+#include "clients/admin/exit_codes.h"
 
-// Exit codes of handin-admin.
-inline constexpr int kExitOk = 0;
-// The command ran and found a problem (a broken audit chain).
-inline constexpr int kExitFound = 1;
-// The command could not run: bad usage, no database, RocksDB error.
-inline constexpr int kExitError = 2;
+namespace handin::admin {
 
 // `handin-admin audit verify --data_dir DIR`: opens the storage database in
 // DIR read-only (works while handin-storage runs), walks the audit chain

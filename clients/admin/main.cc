@@ -2,14 +2,16 @@
 // the command line and dispatches; the commands live in handin_admin_lib.
 //
 //   handin-admin audit verify --data_dir DIR
-//
-// Further commands (e.g. `handin-admin token issue`) join as subcommands.
+//   handin-admin token issue --key FILE --user ID --role ROLE --course ID
+//                            [--ttl 120d]
 
 #include <iostream>
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "absl/time/clock.h"
 #include "clients/admin/audit_command.h"
+#include "clients/admin/token_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"handin-admin: staff tooling for a handin deployment."};
@@ -30,6 +32,34 @@ int main(int argc, char** argv) {
                    "the storage service's data directory (its --data_dir)")
       ->required();
 
+  CLI::App* token =
+      app.add_subcommand("token", "bearer tokens for handin's services");
+  token->require_subcommand(1);
+  handin::admin::TokenIssueRequest issue_request;
+  issue_request.ttl = "120d";
+  CLI::App* issue = token->add_subcommand(
+      "issue",
+      "sign a token with the course's key and print it on stdout (and whom "
+      "it is for on stderr). Students put theirs in HANDIN_TOKEN or the "
+      "client's config; staff pass theirs to grpcurl as "
+      "-H 'authorization: Bearer TOKEN'");
+  issue
+      ->add_option("--key", issue_request.key_file,
+                   "the course's token signing key (P-256 private key, PEM; "
+                   "scripts/up makes var/keys/token.key)")
+      ->required();
+  issue->add_option("--user", issue_request.user, "the user id it is for")
+      ->required();
+  issue
+      ->add_option("--role", issue_request.role,
+                   "student, grader, instructor or service")
+      ->required();
+  issue->add_option("--course", issue_request.course, "the course id")
+      ->required();
+  issue->add_option("--ttl", issue_request.ttl,
+                    "lifetime, e.g. 120d (default: a semester), 36h, 90m; "
+                    "at most 366d");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -42,6 +72,10 @@ int main(int argc, char** argv) {
   }
   if (verify->parsed()) {
     return handin::admin::RunAuditVerify(data_dir, std::cout, std::cerr);
+  }
+  if (issue->parsed()) {
+    return handin::admin::RunTokenIssue(issue_request, absl::Now(), std::cout,
+                                        std::cerr);
   }
   return handin::admin::kExitError;
 }

@@ -1,9 +1,12 @@
 # Sourced by scripts/up and the integration tests. Creates handin's signing
 # keys with OpenSSL. Nothing here is committed.
 
-# handin_make_keys DIR — creates DIR/receipt.key (Ed25519, owner-only; intake
-# signs receipts with it) and DIR/receipt.pub (its public half, for students
-# to verify receipts offline) unless they exist.
+# handin_make_keys DIR — creates, unless they exist, DIR/receipt.key
+# (Ed25519, owner-only; intake signs receipts with it) and DIR/receipt.pub
+# (its public half, for students to verify receipts offline), and
+# DIR/token.key (EC P-256, owner-only; `handin-admin token issue` signs
+# bearer tokens with it) and DIR/token.pub (the services verify tokens
+# with it).
 handin_make_keys() {
   local dir=$1
   mkdir -p "$dir"
@@ -14,5 +17,13 @@ handin_make_keys() {
   if [ ! -f "$dir/receipt.pub" ]; then
     openssl pkey -in "$dir/receipt.key" -pubout -out "$dir/receipt.pub"
     chmod 644 "$dir/receipt.pub"
+  fi
+  if [ ! -f "$dir/token.key" ]; then
+    (umask 077 && openssl genpkey -algorithm EC \
+      -pkeyopt ec_paramgen_curve:P-256 -out "$dir/token.key")
+  fi
+  if [ ! -f "$dir/token.pub" ]; then
+    openssl pkey -in "$dir/token.key" -pubout -out "$dir/token.pub"
+    chmod 644 "$dir/token.pub"
   fi
 }

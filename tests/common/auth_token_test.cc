@@ -1,8 +1,6 @@
 #include "common/auth_token.h"
 
 #include <jwt.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <cstdlib>
 #include <memory>
@@ -12,37 +10,17 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/ec_keys.h"
 
 namespace handin {
 namespace {
 
 using ::testing::HasSubstr;
 
-// A key pair in PEM.
-struct PemKeys {
-  std::string private_pem;
-  std::string public_pem;
-};
+using ::handin::testing::MakeEcKeyPair;
+using PemKeys = ::handin::testing::PemKeyPair;
 
-std::string ToPem(EVP_PKEY* key, bool private_half) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()),
-                                                &BIO_free);
-  const int written =
-      private_half ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr,
-                                              0, nullptr, nullptr)
-                   : PEM_write_bio_PUBKEY(bio.get(), key);
-  EXPECT_EQ(written, 1);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(size));
-}
-
-PemKeys MakeKeys(const char* curve = "P-256") {
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen(curve),
-                                                          &EVP_PKEY_free);
-  EXPECT_NE(key, nullptr);
-  return {ToPem(key.get(), true), ToPem(key.get(), false)};
-}
+PemKeys MakeKeys(const char* curve = "P-256") { return MakeEcKeyPair(curve); }
 
 const absl::Time kNow = absl::FromUnixSeconds(1710000000);  // 2024-03-09
 
@@ -148,9 +126,10 @@ TEST_F(AuthTokenTest, HmacWithThePublicKeyAsSecretIsRefused) {
 }
 
 TEST_F(AuthTokenTest, ExpiredTokenSaysWhenAndWhatToDo) {
-  ExpectUnauthenticated(Issue(GraderClaims()),
-                        "expired at 2024-03-10 16:00:00 UTC; ask the course staff",
-                        kNow + absl::Hours(24));
+  ExpectUnauthenticated(
+      Issue(GraderClaims()),
+      "expired at 2024-03-10 16:00:00 UTC; ask the course staff",
+      kNow + absl::Hours(24));
 }
 
 TEST_F(AuthTokenTest, TokenFromTheFutureIsNotValidYet) {
