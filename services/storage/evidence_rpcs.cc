@@ -1,5 +1,5 @@
-// The idempotency and refusal RPCs of StorageServiceImpl: each runs its
-// store call on the executor and finishes from there.
+// The idempotency, upload query and refusal RPCs of StorageServiceImpl: each
+// runs its store call on the executor and finishes from there.
 
 #include <optional>
 #include <utility>
@@ -15,6 +15,8 @@ using ::handin::storage::v1::ListRefusalsRequest;
 using ::handin::storage::v1::ListRefusalsResponse;
 using ::handin::storage::v1::LookupIdempotencyKeyRequest;
 using ::handin::storage::v1::LookupIdempotencyKeyResponse;
+using ::handin::storage::v1::QueryUploadRequest;
+using ::handin::storage::v1::QueryUploadResponse;
 using ::handin::storage::v1::RecordRefusalRequest;
 using ::handin::storage::v1::RecordRefusalResponse;
 
@@ -28,6 +30,23 @@ grpc::ServerUnaryReactor* StorageServiceImpl::LookupIdempotencyKey(
                                     request->idempotency_key());
     if (!found.ok()) return found.status();
     if (found->has_value()) *response->mutable_record() = **std::move(found);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* StorageServiceImpl::QueryUpload(
+    grpc::CallbackServerContext* context, const QueryUploadRequest* request,
+    QueryUploadResponse* response) {
+  return FinishOnExecutor(context, executor_, [this, request, response] {
+    absl::StatusOr<UploadQuery> found = store_.QueryUpload(
+        request->course_id(), request->principal(), request->idempotency_key());
+    if (!found.ok()) return found.status();
+    if (found->record.has_value()) {
+      *response->mutable_record() = *std::move(found->record);
+    }
+    if (found->staged.has_value()) {
+      *response->mutable_staged() = *std::move(found->staged);
+    }
     return absl::OkStatus();
   });
 }

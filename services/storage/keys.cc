@@ -15,6 +15,7 @@ constexpr absl::string_view kByItem = "by_item";
 constexpr absl::string_view kByPrincipal = "by_principal";
 constexpr absl::string_view kExtension = "ext";
 constexpr absl::string_view kIdempotency = "idem";
+constexpr absl::string_view kStaged = "staged";
 constexpr absl::string_view kRefusal = "refusal";
 constexpr absl::string_view kRefusalByItem = "refusal_by_item";
 constexpr absl::string_view kRefusalByPrincipal = "refusal_by_principal";
@@ -166,6 +167,13 @@ std::string IdempotencyKey(absl::string_view course_id,
                            absl::string_view principal,
                            absl::string_view idempotency_key) {
   return Join({kIdempotency, course_id, principal, idempotency_key});
+}
+
+std::string StagedPrefix() { return Join({kStaged, ""}); }
+std::string StagedUploadKey(absl::string_view course_id,
+                            absl::string_view principal,
+                            absl::string_view idempotency_key) {
+  return Join({kStaged, course_id, principal, idempotency_key});
 }
 
 std::string RefusalPrefix(absl::string_view course_id) {

@@ -17,6 +17,8 @@
 //
 //   blob\0<sha256 hex>                         -> BlobManifest (17 bytes)
 //   chunk\0<upload id>\0<offset>               -> the bytes at that offset
+//   staged\0<course>\0<principal>\0<key>      -> staging entry of a
+//                                                resumable upload
 //   sub\0<course>\0<submission id>             -> SubmissionRecord (proto)
 //   by_item\0<course>\0<item>\0<submission id> -> "" (index)
 //   by_principal\0<course>\0<principal>\0<id>  -> "" (index)
@@ -41,7 +43,9 @@
 // move: committing an upload writes a manifest that names the upload, so a
 // 1 GiB commit is a few hundred bytes of batch. A chunk is "staged" while no
 // manifest names its upload; staged chunks are invisible to readers and
-// are deleted on abort, on dedupe, and by the sweep in SubmissionStore::Open.
+// are deleted on abort, on dedupe, and by SubmissionStore::SweepStaged (at
+// Open and periodically). A resumable upload's staging entry owns its
+// chunks until it commits, restarts, or outlives the grace period.
 namespace handin::storage::keys {
 
 // Returns InvalidArgument naming `what` if `component` is empty or contains
@@ -111,6 +115,13 @@ std::string ExtensionKey(absl::string_view course_id,
 std::string IdempotencyKey(absl::string_view course_id,
                            absl::string_view principal,
                            absl::string_view idempotency_key);
+
+// staged\0 and staged\0<course>\0<principal>\0<idempotency key>: the
+// staging entry of a resumable upload (staged_uploads.h).
+std::string StagedPrefix();
+std::string StagedUploadKey(absl::string_view course_id,
+                            absl::string_view principal,
+                            absl::string_view idempotency_key);
 
 // refusal\0<course>\0 and refusal\0<course>\0<attempt id>
 std::string RefusalPrefix(absl::string_view course_id);

@@ -3,11 +3,13 @@
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/executor.h"
 #include "common/logging.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
+#include "services/storage/periodic_sweep.h"
 #include "services/storage/storage_service.h"
 #include "services/storage/submission_store.h"
 
@@ -15,13 +17,20 @@ ABSL_FLAG(std::string, data_dir, "",
           "directory of the RocksDB database, created if missing (required)");
 ABSL_FLAG(int, io_threads, 4,
           "threads for RocksDB reads and synced commits (the executor)");
+ABSL_FLAG(absl::Duration, staged_grace, absl::Hours(1),
+          "how long the staged bytes of an interrupted resumable upload are "
+          "kept after its last chunk, e.g. 1h or 30m");
+ABSL_FLAG(absl::Duration, sweep_interval, absl::Minutes(5),
+          "how often staged bytes past --staged_grace, and chunks no upload "
+          "owns, are deleted while serving");
 
 int main(int argc, char** argv) {
   handin::ParseServerFlags(
       argc, argv,
       "stores submissions durably in RocksDB for intake and grading.\nUsage: "
       "handin-storage --data_dir=DIR [--listen=HOST:PORT] [--io_threads=N] "
-      "--tls_cert=F --tls_key=F --tls_ca=F --mtls");
+      "[--staged_grace=1h] [--sweep_interval=5m] --tls_cert=F --tls_key=F "
+      "--tls_ca=F --mtls");
   handin::InitLogging("storage");
 
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
@@ -31,8 +40,19 @@ int main(int argc, char** argv) {
                  "the RocksDB database)\n");
     return 1;
   }
+  const absl::Duration sweep_interval = absl::GetFlag(FLAGS_sweep_interval);
+  handin::storage::StoreOptions store_options;
+  store_options.staged_grace = absl::GetFlag(FLAGS_staged_grace);
+  if (store_options.staged_grace <= absl::ZeroDuration() ||
+      sweep_interval <= absl::ZeroDuration()) {
+    std::fprintf(stderr,
+                 "handin-storage: --staged_grace and --sweep_interval must be "
+                 "positive durations, e.g. 1h and 5m\n");
+    return 1;
+  }
   handin::SystemClock clock;
-  auto store = handin::storage::SubmissionStore::Open(data_dir, clock);
+  auto store =
+      handin::storage::SubmissionStore::Open(data_dir, clock, store_options);
   if (!store.ok()) {
     // The store's messages name the directory.
     std::fprintf(stderr, "handin-storage: %s\n",
@@ -41,7 +61,9 @@ int main(int argc, char** argv) {
   }
   absl::Status served;
   {
-    // Destroyed before the store: the executor runs its queued work first.
+    // Destroyed before the store: the sweep stops, and the executor runs
+    // its queued work first.
+    handin::storage::PeriodicSweep sweep(**store, sweep_interval);
     handin::Executor executor(absl::GetFlag(FLAGS_io_threads));
     handin::storage::StorageServiceImpl service(**store, executor);
     handin::ServerOptions options =

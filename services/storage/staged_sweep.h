@@ -3,31 +3,23 @@
 
 #include <cstdint>
 
-#include "absl/status/statusor.h"
-
-namespace rocksdb {
-class DB;
-}  // namespace rocksdb
-
 namespace handin::storage {
 
-// What a sweep found.
+// What a sweep (SubmissionStore::SweepStaged) found and did.
 struct SweepResult {
-  // Highest upload id named by a manifest or a chunk key (0: none), so new
-  // uploads can start above it and never write into an old upload's keys.
+  // Highest upload id named by a manifest, a staging entry or a chunk key
+  // (0: none), so new uploads can start above it and never write into an
+  // old upload's keys.
   uint64_t max_upload_id = 0;
   // Number of blob manifests (distinct committed contents).
   int blobs = 0;
-  // Number of uncommitted uploads whose chunks were deleted.
-  int swept_uploads = 0;
+  // Resumable uploads left staged (within the grace period, or open).
+  int staged_kept = 0;
+  // Resumable uploads past the grace period, deleted with their chunks.
+  int staged_expired = 0;
+  // Uploads whose chunks nothing owned, deleted.
+  int orphans_deleted = 0;
 };
-
-// Deletes the chunks of every upload that no blob manifest names: uploads
-// cut off by a crash, or whose abort was lost. Must run before any upload
-// starts (SubmissionStore::Open). Reads one key per upload, not every
-// chunk. The deletion is unsynced: if it is lost, the next sweep redoes it.
-// DATA_LOSS for a malformed manifest or chunk key.
-absl::StatusOr<SweepResult> SweepStagedChunks(rocksdb::DB& db);
 
 }  // namespace handin::storage
 

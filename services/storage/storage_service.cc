@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "spdlog/spdlog.h"
 
@@ -38,17 +39,25 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
     if (!ok) {
       // The client half-closed before committing, or the call was
       // cancelled (then the status is not delivered, but Finish is owed).
+      const bool staged = upload_ != nullptr && upload_->resumable();
+      const std::string outcome =
+          staged ? "the bytes received stay staged for a resume"
+                 : "nothing was stored";
       Fail(context_->IsCancelled()
                ? absl::CancelledError(
-                     "the call was cancelled; nothing was stored")
-               : absl::FailedPreconditionError(
-                     "the stream ended without a commit message; nothing "
-                     "was stored"));
+                     absl::StrCat("the call was cancelled; ", outcome))
+               : absl::FailedPreconditionError(absl::StrCat(
+                     "the stream ended without a commit message; ", outcome)));
       return;
     }
     switch (request_.kind_case()) {
       case PutSubmissionRequest::kHeader:
-        OnHeader();
+        if (upload_ != nullptr) {
+          Fail(absl::FailedPreconditionError(
+              "a second header: a stream carries one upload"));
+          return;
+        }
+        executor_.Schedule([this] { Begin(); });
         return;
       case PutSubmissionRequest::kChunk:
         if (upload_ == nullptr) {
@@ -80,14 +89,10 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
   void OnDone() override { delete this; }
 
  private:
-  void OnHeader() {
-    if (upload_ != nullptr) {
-      Fail(absl::FailedPreconditionError(
-          "a second header: a stream carries one upload"));
-      return;
-    }
+  // Runs on the executor: a resumed upload reads its staged bytes back.
+  void Begin() {
     absl::StatusOr<std::unique_ptr<Upload>> upload =
-        store_.BeginUpload(request_.header().course_id());
+        store_.BeginUpload(request_.header());
     if (!upload.ok()) {
       Fail(upload.status());
       return;
@@ -103,7 +108,7 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
         store_.AppendChunk(*upload_, chunk.offset(), chunk.data());
     chunk.clear_data();
     if (!status.ok()) {
-      AbortAndFinish(status);
+      ReleaseAndFinish(status);
       return;
     }
     StartRead(&request_);
@@ -114,7 +119,7 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
     if (context_->IsCancelled()) {
       // Nobody would get the receipt. (A cancel that lands during the
       // synced write below still leaves a stored, unacknowledged record.)
-      AbortAndFinish(
+      ReleaseAndFinish(
           absl::CancelledError("the call was cancelled; nothing was stored"));
       return;
     }
@@ -123,7 +128,7 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
         *upload_, std::move(*request_.mutable_commit()->mutable_record()),
         &replayed);
     if (!record.ok()) {
-      AbortAndFinish(record.status());
+      ReleaseAndFinish(record.status());
       return;
     }
     *response_->mutable_record() = *std::move(record);
@@ -131,8 +136,9 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
     Finish(grpc::Status::OK);
   }
 
-  // Ends the call with `status`, deleting whatever was staged. RocksDB work
-  // goes to the executor.
+  // Ends the call with `status`, releasing the upload (SubmissionStore::
+  // Release: a resumable upload keeps its staged bytes, any other loses
+  // them). RocksDB work goes to the executor.
   void Fail(absl::Status status) {
     if (upload_ == nullptr) {
       Log(status);
@@ -140,27 +146,29 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
       return;
     }
     executor_.Schedule(
-        [this, status = std::move(status)] { AbortAndFinish(status); });
+        [this, status = std::move(status)] { ReleaseAndFinish(status); });
   }
 
   // Runs on the executor.
-  void AbortAndFinish(const absl::Status& status) {
+  void ReleaseAndFinish(const absl::Status& status) {
     Log(status);
     if (upload_ != nullptr) {
-      absl::Status aborted = store_.Abort(*upload_);
-      if (!aborted.ok()) {
-        spdlog::warn("event=abort_failed error=\"{}\"", aborted.ToString());
+      absl::Status released = store_.Release(*upload_);
+      if (!released.ok()) {
+        spdlog::warn("event=release_failed error=\"{}\"", released.ToString());
       }
     }
     Finish(ToGrpcStatus(status));
   }
 
   void Log(const absl::Status& status) {
-    spdlog::warn("event=put_failed course={} received={} code={} error=\"{}\"",
-                 upload_ != nullptr ? upload_->course_id() : "",
-                 upload_ != nullptr ? upload_->bytes_received() : 0,
-                 absl::StatusCodeToString(status.code()),
-                 std::string(status.message()));
+    spdlog::warn(
+        "event=put_failed course={} received={} resumable={} code={} "
+        "error=\"{}\"",
+        upload_ != nullptr ? upload_->course_id() : "",
+        upload_ != nullptr ? upload_->bytes_received() : 0,
+        upload_ != nullptr && upload_->resumable(),
+        absl::StatusCodeToString(status.code()), std::string(status.message()));
   }
 
   grpc::CallbackServerContext* const context_;

@@ -32,7 +32,11 @@ inline constexpr size_t kReadPieceBytes = size_t{256} << 10;
 //     DATA_LOSS naming both values;
 //   - any failure or cancellation deletes the staged bytes: nothing is
 //     stored. OK returns the record with its submission_id once it is
-//     synced to disk.
+//     synced to disk;
+//   - a header with `resumable` (SubmissionStore::BeginUpload(PutHeader)
+//     has the errors): a stream that breaks, is cancelled or sends a bad
+//     chunk keeps the bytes staged for a resume; a failed commit deletes
+//     them.
 // GetSubmission: INVALID_ARGUMENT for an empty course_id or submission_id,
 //   NOT_FOUND if there is no such submission.
 // ListSubmissions: INVALID_ARGUMENT for an empty course_id; otherwise the
@@ -45,6 +49,7 @@ inline constexpr size_t kReadPieceBytes = size_t{256} << 10;
 //   original record (same content), or ALREADY_EXISTS (other content); see
 //   SubmissionStore::Commit.
 // LookupIdempotencyKey: SubmissionStore::FindByIdempotencyKey.
+// QueryUpload: SubmissionStore::QueryUpload.
 // RecordRefusal, ListRefusals: RefusalStore::Record and List (their
 //   errors, unchanged; a missing attempt is INVALID_ARGUMENT).
 // PutExtension, DeleteExtension, ListExtensions, ListExtensionAudit: the
@@ -74,11 +79,17 @@ class StorageServiceImpl final
       grpc::CallbackServerContext* context,
       const handin::storage::v1::ReadSubmissionRequest* request) override;
 
-  // Idempotency and refusals (defined in evidence_rpcs.cc).
+  // Idempotency, resumable upload queries and refusals (defined in
+  // evidence_rpcs.cc).
   grpc::ServerUnaryReactor* LookupIdempotencyKey(
       grpc::CallbackServerContext* context,
       const handin::storage::v1::LookupIdempotencyKeyRequest* request,
       handin::storage::v1::LookupIdempotencyKeyResponse* response) override;
+
+  grpc::ServerUnaryReactor* QueryUpload(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::QueryUploadRequest* request,
+      handin::storage::v1::QueryUploadResponse* response) override;
 
   grpc::ServerUnaryReactor* RecordRefusal(
       grpc::CallbackServerContext* context,

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "absl/time/time.h"
+
 namespace rocksdb {
 struct Options;
 }  // namespace rocksdb
@@ -27,6 +29,10 @@ struct StoreOptions {
   // Files RocksDB keeps open at once (-1: all). Default 256, well under a
   // container's usual descriptor limit.
   int max_open_files = 256;
+  // How long a resumable upload's staged bytes are kept after its last
+  // chunk (by the store's clock) before SweepStaged deletes them. Default
+  // 1 h: long enough to reconnect after a dropped link or a laptop lid.
+  absl::Duration staged_grace = absl::Hours(1);
 };
 
 // Returns the RocksDB options a store opens its database with; the

@@ -55,10 +55,39 @@ absl::Status ValidateRecord(const SubmissionRecord& record,
   return absl::OkStatus();
 }
 
+// INVALID_ARGUMENT naming the first field where `record` differs from the
+// resumable header `declared`.
+absl::Status CheckRecordMatchesResumable(const SubmissionRecord& record,
+                                         const v1::StagedUpload& declared) {
+  const auto differs = [](absl::string_view field, const auto& in_record,
+                          const auto& in_header) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the record's ", field, " is \"", in_record,
+        "\" but the resumable header declared \"", in_header, "\""));
+  };
+  if (record.principal() != declared.principal()) {
+    return differs("principal", record.principal(), declared.principal());
+  }
+  if (record.item_id() != declared.item_id()) {
+    return differs("item_id", record.item_id(), declared.item_id());
+  }
+  if (record.size_bytes() != declared.size_bytes()) {
+    return differs("size_bytes", record.size_bytes(), declared.size_bytes());
+  }
+  if (record.sha256_hex() != declared.sha256_hex()) {
+    return differs("sha256_hex", record.sha256_hex(), declared.sha256_hex());
+  }
+  if (record.idempotency_key() != declared.idempotency_key()) {
+    return differs("idempotency_key", record.idempotency_key(),
+                   declared.idempotency_key());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 Upload::~Upload() {
-  if (open_) store_->Abort(*this).IgnoreError();
+  if (open_) store_->Release(*this).IgnoreError();
 }
 
 absl::StatusOr<std::unique_ptr<SubmissionStore>> SubmissionStore::Open(
@@ -85,10 +114,13 @@ absl::StatusOr<std::unique_ptr<SubmissionStore>> SubmissionStore::Open(
   }
   std::unique_ptr<SubmissionStore> store(
       new SubmissionStore(db, dir, clock, options));
-  absl::StatusOr<SweepResult> swept = SweepStagedChunks(*store->db_);
+  absl::StatusOr<SweepResult> swept = store->SweepStaged();
   if (!swept.ok()) return swept.status();
-  spdlog::info("event=store_opened data_dir={} blobs={} swept_uploads={}", dir,
-               swept->blobs, swept->swept_uploads);
+  spdlog::info(
+      "event=store_opened data_dir={} blobs={} staged_kept={} "
+      "staged_expired={} orphans_deleted={}",
+      dir, swept->blobs, swept->staged_kept, swept->staged_expired,
+      swept->orphans_deleted);
   absl::StatusOr<std::unique_ptr<AuditLog>> audit =
       AuditLog::Open(*store->db_, clock);
   if (!audit.ok()) return audit.status();
@@ -122,9 +154,21 @@ absl::StatusOr<std::unique_ptr<Upload>> SubmissionStore::BeginUpload(
     absl::string_view course_id) {
   absl::Status valid = keys::ValidateKeyComponent("course_id", course_id);
   if (!valid.ok()) return valid;
+  return NewUpload(std::string(course_id));
+}
+
+std::unique_ptr<Upload> SubmissionStore::NewUpload(std::string course_id) {
   absl::MutexLock lock(&mu_);
-  return std::unique_ptr<Upload>(
-      new Upload(this, std::string(course_id), next_upload_id_++));
+  const uint64_t id = next_upload_id_++;
+  live_upload_ids_.insert(id);
+  return std::unique_ptr<Upload>(new Upload(this, std::move(course_id), id));
+}
+
+void SubmissionStore::Close(Upload& upload) {
+  upload.open_ = false;
+  absl::MutexLock lock(&mu_);
+  live_upload_ids_.erase(upload.id_);
+  if (upload.resumable()) live_staged_keys_.erase(upload.staged_key_);
 }
 
 absl::Status SubmissionStore::AppendChunk(Upload& upload, int64_t offset,
@@ -149,31 +193,62 @@ absl::Status SubmissionStore::AppendChunk(Upload& upload, int64_t offset,
         "upload would grow to ", upload.bytes_received_ + size,
         " bytes, over storage's limit of ", options_.max_blob_bytes, " bytes"));
   }
+  if (upload.resumable() &&
+      upload.bytes_received_ + size > upload.staged_.size_bytes()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("upload would grow to ", upload.bytes_received_ + size,
+                     " bytes, past the ", upload.staged_.size_bytes(),
+                     " bytes its header declared"));
+  }
   if (size == 0) return absl::OkStatus();
-  // Unsynced: the commit's synced write syncs the WAL, and with it these.
-  absl::Status status = FromRocksStatus(
-      db_->Put(rocksdb::WriteOptions(), keys::ChunkKey(upload.id_, offset),
-               rocksdb::Slice(data.data(), data.size())),
-      absl::StrCat("writing a chunk at offset ", offset));
-  if (!status.ok()) return status;
-  upload.hasher_.Update(data);
+  rocksdb::WriteBatch batch;
+  batch.Put(keys::ChunkKey(upload.id_, offset),
+            rocksdb::Slice(data.data(), data.size()));
+  const int64_t before = upload.bytes_received_;
   upload.bytes_received_ += size;
+  if (upload.resumable()) PutStagedEntry(upload, batch);
+  // Unsynced: the commit's synced write syncs the WAL, and with it these.
+  absl::Status status =
+      FromRocksStatus(db_->Write(rocksdb::WriteOptions(), &batch),
+                      absl::StrCat("writing a chunk at offset ", offset));
+  if (!status.ok()) {
+    upload.bytes_received_ = before;
+    upload.staged_.set_staged_bytes(before);
+    return status;
+  }
+  upload.hasher_.Update(data);
   return absl::OkStatus();
 }
 
 absl::Status SubmissionStore::Abort(Upload& upload) {
   if (!upload.open_) return absl::OkStatus();
-  upload.open_ = false;
-  if (upload.bytes_received_ == 0) return absl::OkStatus();
-  return DeleteChunks(upload.id_);
+  // Deleted before the upload stops being live, so no sweep sees its
+  // chunks unowned in between (it would only delete them too).
+  absl::Status deleted = DeleteStaged(upload.id_, upload.staged_key_);
+  Close(upload);
+  return deleted;
 }
 
-absl::Status SubmissionStore::DeleteChunks(uint64_t upload_id) {
+absl::Status SubmissionStore::Release(Upload& upload) {
+  if (!upload.open_) return absl::OkStatus();
+  if (!upload.resumable()) return Abort(upload);
+  Close(upload);
+  spdlog::info(
+      "event=resumable_released course={} principal={} idempotency_key={} "
+      "staged_bytes={}",
+      upload.course_id_, upload.staged_.principal(),
+      upload.staged_.idempotency_key(), upload.bytes_received_);
+  return absl::OkStatus();
+}
+
+absl::Status SubmissionStore::DeleteStaged(uint64_t upload_id,
+                                           const std::string& staged_key) {
+  rocksdb::WriteBatch batch;
   const std::string prefix = keys::UploadChunkPrefix(upload_id);
-  return FromRocksStatus(
-      db_->DeleteRange(rocksdb::WriteOptions(), db_->DefaultColumnFamily(),
-                       prefix, keys::PrefixEnd(prefix)),
-      "deleting the chunks of an unfinished upload");
+  batch.DeleteRange(prefix, keys::PrefixEnd(prefix));
+  if (!staged_key.empty()) batch.Delete(staged_key);
+  return FromRocksStatus(db_->Write(rocksdb::WriteOptions(), &batch),
+                         "deleting the staged bytes of an unfinished upload");
 }
 
 absl::StatusOr<SubmissionRecord> SubmissionStore::Commit(
@@ -188,6 +263,9 @@ absl::StatusOr<SubmissionRecord> SubmissionStore::Commit(
   absl::Cleanup abort = [&] { Abort(upload).IgnoreError(); };
   if (record.course_id().empty()) record.set_course_id(upload.course_id_);
   absl::Status status = ValidateRecord(record, upload.course_id_);
+  if (status.ok() && upload.resumable()) {
+    status = CheckRecordMatchesResumable(record, upload.staged_);
+  }
   if (!status.ok()) return status;
   if (record.size_bytes() != upload.bytes_received_) {
     return absl::DataLossError(absl::StrCat(
@@ -244,7 +322,7 @@ absl::StatusOr<SubmissionRecord> SubmissionStore::Commit(
       WriteSubmission(upload, std::move(record));
   if (!written.ok()) return written.status();
   std::move(abort).Cancel();
-  upload.open_ = false;
+  Close(upload);
   return written;
 }
 
@@ -287,6 +365,7 @@ absl::StatusOr<SubmissionRecord> SubmissionStore::WriteSubmission(
   } else {
     return FromRocksStatus(found, absl::StrCat("looking up blob ", sha));
   }
+  if (upload.resumable()) batch.Delete(upload.staged_key_);
   const std::string& course = record.course_id();
   const std::string& id = record.submission_id();
   batch.Put(keys::ItemIndexKey(course, record.item_id(), id), "");

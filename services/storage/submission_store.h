@@ -20,15 +20,18 @@
 #include "common/clock.h"
 #include "common/sha256.h"
 #include "handin/common/v1/common.pb.h"
+#include "handin/storage/v1/storage_service.pb.h"
 #include "services/storage/audit_log.h"
 #include "services/storage/blob_reader.h"
 #include "services/storage/extension_store.h"
 #include "services/storage/id_allocator.h"
 #include "services/storage/refusal_store.h"
+#include "services/storage/staged_sweep.h"
 #include "services/storage/store_options.h"
 
 namespace rocksdb {
 class DB;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace handin::storage {
@@ -39,9 +42,9 @@ class SubmissionStore;
 inline constexpr size_t kMaxIdempotencyKeyBytes = 128;
 
 // One upload in progress: made by SubmissionStore::BeginUpload, fed with
-// AppendChunk, finished by Commit or Abort. Destroying an upload that is
-// still open aborts it. Not thread-safe: one stream feeds one upload, one
-// call at a time. Must not outlive its store.
+// AppendChunk, finished by Commit, Abort or Release. Destroying an upload
+// that is still open releases it. Not thread-safe: one stream feeds one
+// upload, one call at a time. Must not outlive its store.
 class Upload {
  public:
   ~Upload();
@@ -49,10 +52,14 @@ class Upload {
   Upload& operator=(const Upload&) = delete;
 
   const std::string& course_id() const { return course_id_; }
-  // Bytes appended so far: the offset the next chunk must have.
+  // Bytes appended so far (a resumed upload starts at its resume offset):
+  // the offset the next chunk must have.
   int64_t bytes_received() const { return bytes_received_; }
-  // True until Commit or Abort has been called.
+  // True until Commit, Abort or Release has been called.
   bool is_open() const { return open_; }
+  // True if the upload keeps its staged bytes when released (PutHeader
+  // with `resumable`).
+  bool resumable() const { return !staged_key_.empty(); }
 
  private:
   friend class SubmissionStore;
@@ -65,6 +72,19 @@ class Upload {
   int64_t bytes_received_ = 0;
   Sha256 hasher_;
   bool open_ = true;
+  // Resumable uploads only: the staging entry's key, and the upload as
+  // declared, with its progress as last written to the entry.
+  std::string staged_key_;
+  v1::StagedUpload staged_;
+};
+
+// What QueryUpload found under an idempotency key: at most one is set.
+struct UploadQuery {
+  // A resumable upload staged under the key, with staged_bytes and
+  // last_write_at.
+  std::optional<v1::StagedUpload> staged;
+  // The submission the key names.
+  std::optional<handin::common::v1::SubmissionRecord> record;
 };
 
 // Durable, content-addressed storage of submissions in one RocksDB
@@ -85,9 +105,10 @@ class Upload {
 // Errors are returned, never thrown.
 class SubmissionStore {
  public:
-  // Opens (creating if missing) the database in `dir` and deletes the
-  // staged chunks of uploads that never committed (a process killed
-  // mid-upload leaves them). Submission ids take their instant from
+  // Opens (creating if missing) the database in `dir` and sweeps staged
+  // bytes as SweepStaged does (nothing is live yet): a process killed
+  // mid-upload leaves them; resumable uploads within the grace period are
+  // kept. Submission ids take their instant from
   // `clock`, which must outlive the store. Errors name the directory:
   // FAILED_PRECONDITION if `dir` cannot be created or another process has
   // the database open; DATA_LOSS if it is corrupt; others from RocksDB as
@@ -106,11 +127,42 @@ class SubmissionStore {
   absl::StatusOr<std::unique_ptr<Upload>> BeginUpload(
       absl::string_view course_id);
 
+  // Starts the upload a PutSubmission header describes: as above without
+  // `resumable`, otherwise a resumable upload (staged_uploads.cc):
+  //   - resume_offset 0 writes a new staging entry (started_at from the
+  //     header, staged_bytes 0), discarding an upload staged under the
+  //     same key and its bytes;
+  //   - resume_offset > 0 continues the staged upload: its chunks keep
+  //     their upload id, and the staged bytes are read back and hashed
+  //     before this returns (so it costs a read of them).
+  // INVALID_ARGUMENT for resume_offset < 0, resume_offset > 0 without
+  // `resumable`, or a `resumable` that ValidateResumable rejects.
+  // FAILED_PRECONDITION when another open upload holds the key ("another
+  // upload with this key is in progress"), or, on a resume, when nothing is
+  // staged under the key, resume_offset is not the staged byte count, or
+  // the header differs from the staged upload (CheckSameUpload; started_at
+  // included, so a resume must send the original started_at, which
+  // QueryUpload returns); messages name both values. DATA_LOSS if the
+  // staged chunks are not the staged byte count from offset 0 (start over
+  // with resume_offset 0).
+  absl::StatusOr<std::unique_ptr<Upload>> BeginUpload(
+      const v1::PutHeader& header);
+
+  // Returns what the idempotency key names for (course, principal): the
+  // submission if one is committed, else the resumable upload staged under
+  // it, else neither. INVALID_ARGUMENT for an empty argument or a NUL byte.
+  absl::StatusOr<UploadQuery> QueryUpload(absl::string_view course_id,
+                                          absl::string_view principal,
+                                          absl::string_view idempotency_key);
+
   // Appends `data`, which must start at `offset` == upload.bytes_received().
   // The bytes are written (unsynced; invisible until Commit) and hashed.
   // INVALID_ARGUMENT, naming the expected and the given offset, for a wrong
-  // offset, or for a chunk or blob over the StoreOptions limits; the upload
-  // is unchanged then. FAILED_PRECONDITION if the upload is no longer open.
+  // offset, or for a chunk or blob over the StoreOptions limits (or, when
+  // resumable, past the declared size); the upload is unchanged then.
+  // FAILED_PRECONDITION if the upload is no longer open. A resumable
+  // upload's staging entry (staged_bytes, last_write_at from the clock) is
+  // updated in the chunk's WriteBatch.
   absl::Status AppendChunk(Upload& upload, int64_t offset,
                            absl::string_view data);
 
@@ -134,11 +186,13 @@ class SubmissionStore {
   // INVALID_ARGUMENT for a malformed record: submission_id set, course_id
   // not the upload's, item_id or principal empty, sha256_hex not 64
   // lower-case hex digits, an idempotency key over kMaxIdempotencyKeyBytes
-  // or with a NUL byte. DATA_LOSS, naming both values, if the bytes
-  // received do not have the record's size_bytes or sha256_hex.
-  // FAILED_PRECONDITION if the upload is no longer open. Whatever the
-  // outcome the upload is closed; unless a new record was stored its
-  // staged chunks are deleted.
+  // or with a NUL byte; for a resumable upload, a principal, item, size,
+  // SHA-256 or idempotency key other than the header declared. DATA_LOSS,
+  // naming both values, if the bytes received do not have the record's
+  // size_bytes or sha256_hex. FAILED_PRECONDITION if the upload is no
+  // longer open. Whatever the outcome the upload is closed; unless a new
+  // record was stored its staged chunks (and staging entry) are deleted; a
+  // resumable upload's staging entry is deleted in the commit's batch.
   absl::StatusOr<handin::common::v1::SubmissionRecord> Commit(
       Upload& upload, handin::common::v1::SubmissionRecord record,
       bool* replayed = nullptr);
@@ -150,10 +204,26 @@ class SubmissionStore {
   FindByIdempotencyKey(absl::string_view course_id, absl::string_view principal,
                        absl::string_view idempotency_key);
 
-  // Closes the upload and deletes its staged chunks (unsynced: if that is
-  // lost in a crash, the sweep in Open finishes it). No-op if the upload is
-  // no longer open.
+  // Closes the upload and deletes its staged chunks and staging entry
+  // (unsynced: if that is lost in a crash, a sweep finishes it). No-op if
+  // the upload is no longer open.
   absl::Status Abort(Upload& upload);
+
+  // Closes an upload whose stream ended without a commit: a resumable
+  // upload keeps its staged bytes and staging entry (for a resume, or the
+  // sweep once past the grace period); any other is aborted. No-op if the
+  // upload is no longer open.
+  absl::Status Release(Upload& upload);
+
+  // Deletes staged bytes nobody can commit any more: resumable uploads
+  // whose last_write_at is more than StoreOptions::staged_grace before the
+  // clock's now (staging entry and chunks), and chunks that no manifest,
+  // staging entry or open upload owns (an upload cut off by a crash). Never
+  // touches an open upload or a committed blob. Safe to run while uploads
+  // and commits run (staged_sweep.cc says why). Logs a line when it deleted
+  // something. DATA_LOSS for a malformed manifest, chunk key or staging
+  // entry.
+  absl::StatusOr<SweepResult> SweepStaged();
 
   // Returns one record. NOT_FOUND if the course has no such submission;
   // INVALID_ARGUMENT for an empty id.
@@ -198,8 +268,24 @@ class SubmissionStore {
   // audit_hash_hex of its audit event.
   absl::StatusOr<handin::common::v1::SubmissionRecord> WriteSubmission(
       const Upload& upload, handin::common::v1::SubmissionRecord record);
-  // Deletes the chunks of `upload_id`, unsynced.
-  absl::Status DeleteChunks(uint64_t upload_id);
+  // Marks `upload` closed and no longer live.
+  void Close(Upload& upload);
+  // Makes an upload with a fresh id, registered live.
+  std::unique_ptr<Upload> NewUpload(std::string course_id);
+  // BeginUpload of a resumable header whose key is registered in
+  // live_staged_keys_ (staged_uploads.cc).
+  absl::StatusOr<std::unique_ptr<Upload>> BeginResumable(
+      const v1::StagedUpload& declared, int64_t resume_offset,
+      const std::string& staged_key);
+  // Feeds the staged chunks of `upload` to its hasher; DATA_LOSS unless
+  // they are exactly `staged_bytes` bytes from offset 0.
+  absl::Status RehashStaged(Upload& upload, int64_t staged_bytes);
+  // Writes `upload`'s staging entry (progress and last_write_at = now) to
+  // `batch`.
+  void PutStagedEntry(Upload& upload, rocksdb::WriteBatch& batch);
+  // Deletes the chunks of `upload_id` (and the staging entry `staged_key`
+  // if not empty), unsynced.
+  absl::Status DeleteStaged(uint64_t upload_id, const std::string& staged_key);
   absl::StatusOr<handin::common::v1::SubmissionRecord> ReadRecord(
       const std::string& key, absl::string_view course_id,
       absl::string_view submission_id);
@@ -222,6 +308,10 @@ class SubmissionStore {
 
   absl::Mutex mu_;
   uint64_t next_upload_id_ ABSL_GUARDED_BY(mu_) = 1;
+  // Ids of the open uploads, whose chunks a sweep must not touch.
+  absl::flat_hash_set<uint64_t> live_upload_ids_ ABSL_GUARDED_BY(mu_);
+  // Staging entry keys of the open resumable uploads: one stream per key.
+  absl::flat_hash_set<std::string> live_staged_keys_ ABSL_GUARDED_BY(mu_);
   // SHA-256s of commits between their blob lookup and their write: a second
   // commit of the same bytes waits, then finds the blob and shares it.
   absl::flat_hash_set<std::string> committing_blobs_ ABSL_GUARDED_BY(mu_);

@@ -375,5 +375,82 @@ TEST_F(StorageServiceTest, RefusalsAreRecordedAndListedByItemAndPrincipal) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// A resumable header for `bytes`, uploaded by ann under `key`.
+PutSubmissionRequest ResumableHeader(const std::string& bytes,
+                                     const std::string& key,
+                                     int64_t resume_offset) {
+  PutSubmissionRequest request = Header();
+  v1::PutHeader& header = *request.mutable_header();
+  header.set_resume_offset(resume_offset);
+  v1::StagedUpload& resumable = *header.mutable_resumable();
+  resumable.set_course_id(kCourse);
+  resumable.set_principal("ann");
+  resumable.set_idempotency_key(key);
+  resumable.set_item_id("project-report");
+  resumable.set_size_bytes(static_cast<int64_t>(bytes.size()));
+  resumable.set_sha256_hex(Sha256::Of(bytes));
+  resumable.mutable_started_at()->set_seconds(1714600000);
+  return request;
+}
+
+TEST_F(StorageServiceTest, AResumableUploadBrokenOffResumesOverANewStream) {
+  const std::string bytes = TestBytes(3 * kChunk + 7, 8);
+  grpc::Status broken = SendRaw(
+      {ResumableHeader(bytes, "k", 0), ChunkAt(0, bytes.substr(0, kChunk)),
+       ChunkAt(kChunk, bytes.substr(kChunk, kChunk))});
+  EXPECT_EQ(broken.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  v1::QueryUploadRequest query;
+  query.set_course_id(kCourse);
+  query.set_principal("ann");
+  query.set_idempotency_key("k");
+  v1::QueryUploadResponse staged;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->QueryUpload(&context, query, &staged).ok());
+  }
+  ASSERT_TRUE(staged.has_staged());
+  EXPECT_FALSE(staged.has_record());
+  EXPECT_EQ(staged.staged().staged_bytes(), 2 * kChunk);
+
+  SubmissionRecord record = RecordFor(kCourse, "project-report", "ann", bytes);
+  record.set_idempotency_key("k");
+  grpc::Status resumed = SendRaw({ResumableHeader(bytes, "k", 2 * kChunk),
+                                  ChunkAt(2 * kChunk, bytes.substr(2 * kChunk)),
+                                  CommitOf(record)});
+  ASSERT_TRUE(resumed.ok()) << resumed.error_message();
+  v1::QueryUploadResponse committed;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->QueryUpload(&context, query, &committed).ok());
+  }
+  EXPECT_FALSE(committed.has_staged());
+  ASSERT_TRUE(committed.has_record());
+  ReadResult read =
+      ReadOverGrpc(*stub_, kCourse, committed.record().submission_id());
+  ASSERT_TRUE(read.status.ok()) << read.status;
+  EXPECT_TRUE(read.bytes == bytes);
+}
+
+TEST_F(StorageServiceTest, ResumeErrorsReachTheClientWithTheirCodes) {
+  const std::string bytes = TestBytes(kChunk, 9);
+  PutSubmissionRequest not_resumable = Header();
+  not_resumable.mutable_header()->set_resume_offset(kChunk);
+  EXPECT_EQ(SendRaw({not_resumable}).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  grpc::Status nothing_staged =
+      SendRaw({ResumableHeader(bytes, "k", 100), ChunkAt(100, "x")});
+  EXPECT_EQ(nothing_staged.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(nothing_staged.error_message(), HasSubstr("nothing is staged"));
+
+  v1::QueryUploadRequest no_key;
+  no_key.set_course_id(kCourse);
+  no_key.set_principal("ann");
+  v1::QueryUploadResponse response;
+  grpc::ClientContext context;
+  EXPECT_EQ(stub_->QueryUpload(&context, no_key, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 }  // namespace
 }  // namespace handin::storage
