@@ -33,8 +33,14 @@ struct IntakeOptions {
   // defaults it to handin-inspect beside its own binary.
   std::string inspector_path;
   // Where uploads to items with a content rule are staged for the
-  // inspector, one file per upload in flight. Empty: DefaultSpoolDir().
+  // inspector, one file per upload in flight or interrupted (and
+  // resumable). Empty: DefaultSpoolDir().
   std::string spool_dir;
+  // How long the spool copy of an interrupted upload with an idempotency
+  // key is kept for its resume after it was last written; older spool files
+  // are swept at intake's start and periodically. Match storage's
+  // --staged_grace, which keeps the staged bytes as long. Default 1 h.
+  absl::Duration spool_grace = absl::Hours(1);
   // Most content inspections running at once (each may take a core and
   // 512 MiB); uploads past it wait on their executor thread. Default 2.
   int max_inspections = 2;

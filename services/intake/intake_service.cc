@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/caller.h"
 #include "common/grpc_status.h"
+#include "services/intake/resume.h"
 #include "services/intake/spool.h"
 #include "services/intake/upload_reactor.h"
 #include "services/intake/upload_rules.h"
@@ -65,6 +66,7 @@ IntakeServiceImpl::IntakeServiceImpl(
       content_(
           inspect::SandboxOptions{.inspector_path = options_.inspector_path},
           InspectLimits(options_), options_.max_inspections),
+      sweeper_(options_.spool_dir, options_.spool_grace, clock),
       watchdog_(options_.upload_idle_timeout, executor) {}
 
 grpc::ServerReadReactor<v1::UploadRequest>* IntakeServiceImpl::Upload(
@@ -78,6 +80,34 @@ grpc::ServerReadReactor<v1::UploadRequest>* IntakeServiceImpl::Upload(
   deps.watchdog = &watchdog_;
   deps.content = &content_;
   return new UploadReactor(context, response, deps);  // Deleted in OnDone.
+}
+
+grpc::ServerUnaryReactor* IntakeServiceImpl::QueryWriteStatus(
+    grpc::CallbackServerContext* context,
+    const v1::QueryWriteStatusRequest* request,
+    v1::QueryWriteStatusResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Caller> caller = CallerFromContext(*context);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  executor_.Schedule(
+      [this, reactor, request, response, principal = caller->user_id] {
+        absl::StatusOr<v1::QueryWriteStatusResponse> status =
+            LookUpWriteStatus(*storage_, options_, principal, *request);
+        if (status.ok()) {
+          *response = *std::move(status);
+        } else {
+          spdlog::warn(
+              "event=query_write_status_failed principal={} code={} "
+              "msg=\"{}\"",
+              principal, absl::StatusCodeToString(status.status().code()),
+              std::string(status.status().message()));
+        }
+        reactor->Finish(ToGrpcStatus(status.status()));
+      });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* IntakeServiceImpl::ListMySubmissions(

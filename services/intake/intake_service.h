@@ -14,6 +14,7 @@
 #include "handin/storage/v1/storage_service.grpc.pb.h"
 #include "services/intake/content_check.h"
 #include "services/intake/intake_options.h"
+#include "services/intake/spool.h"
 #include "services/intake/upload_watchdog.h"
 
 namespace handin::intake {
@@ -55,6 +56,14 @@ namespace handin::intake {
 // content rule carries the inspector's media type and warnings on its
 // record.
 //
+// An Upload with an idempotency key whose stream broke may be resumed
+// (see UploadReactor and resume.h): QueryWriteStatus answers, for the
+// caller only, how many bytes of it intake holds (LookUpWriteStatus):
+// UNAUTHENTICATED without identity, INVALID_ARGUMENT without a course id or
+// key, UNAVAILABLE when storage cannot be reached. Spool copies of
+// interrupted uploads older than options.spool_grace are swept at start
+// and periodically (SpoolSweeper).
+//
 // ListMySubmissions answers the caller's own submissions in a course, oldest
 // first, and the caller's own refused attempts: UNAUTHENTICATED without
 // identity, INVALID_ARGUMENT without a course id, UNAVAILABLE when storage
@@ -84,6 +93,11 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
   grpc::ServerReadReactor<v1::UploadRequest>* Upload(
       grpc::CallbackServerContext* context,
       v1::UploadResponse* response) override;
+
+  grpc::ServerUnaryReactor* QueryWriteStatus(
+      grpc::CallbackServerContext* context,
+      const v1::QueryWriteStatusRequest* request,
+      v1::QueryWriteStatusResponse* response) override;
 
   grpc::ServerUnaryReactor* ListMySubmissions(
       grpc::CallbackServerContext* context,
@@ -151,6 +165,7 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
   const Clock& clock_;
   Executor& executor_;
   ContentChecker content_;
+  SpoolSweeper sweeper_;
   // Last: stopped before anything an expiry uses goes away.
   UploadWatchdog watchdog_;
 };

@@ -41,7 +41,12 @@ ABSL_FLAG(std::string, inspector, "",
 ABSL_FLAG(std::string, spool_dir, "",
           "directory where uploads to items with a content rule are staged "
           "for inspection (one file per upload in flight, removed when it "
-          "ends). Empty: handin-intake-spool under the system temp dir");
+          "is stored or refused; kept for a resume when its connection "
+          "drops). Empty: handin-intake-spool under the system temp dir");
+ABSL_FLAG(absl::Duration, spool_grace, absl::Hours(1),
+          "how long the spool copy of an interrupted upload is kept for its "
+          "resume after its last byte; older ones are swept at start and "
+          "periodically. Match storage's --staged_grace");
 ABSL_FLAG(int, max_inspections, 2,
           "most content inspections running at once (each may take a core "
           "and 512 MiB)");
@@ -76,12 +81,14 @@ int main(int argc, char** argv) {
   const int64_t max_file_bytes = absl::GetFlag(FLAGS_max_file_bytes);
   const int max_inspections = absl::GetFlag(FLAGS_max_inspections);
   const absl::Duration idle_timeout = absl::GetFlag(FLAGS_upload_idle_timeout);
+  const absl::Duration spool_grace = absl::GetFlag(FLAGS_spool_grace);
   if (io_threads < 1 || max_file_bytes < 0 || max_inspections < 1 ||
-      idle_timeout <= absl::ZeroDuration()) {
+      idle_timeout <= absl::ZeroDuration() ||
+      spool_grace <= absl::ZeroDuration()) {
     spdlog::critical(
         "event=bad_flags msg=\"--io_threads and --max_inspections must be at "
-        "least 1, --max_file_bytes at least 0 and --upload_idle_timeout "
-        "positive\"");
+        "least 1, --max_file_bytes at least 0, --upload_idle_timeout and "
+        "--spool_grace positive\"");
     return 2;
   }
 
@@ -101,6 +108,7 @@ int main(int argc, char** argv) {
   options.max_file_bytes = max_file_bytes;
   options.max_inspections = max_inspections;
   options.upload_idle_timeout = idle_timeout;
+  options.spool_grace = spool_grace;
   options.spool_dir = absl::GetFlag(FLAGS_spool_dir);
   if (options.spool_dir.empty()) {
     options.spool_dir = handin::intake::DefaultSpoolDir();
@@ -140,10 +148,11 @@ int main(int argc, char** argv) {
   spdlog::info(
       "event=peers deadline={} storage={} io_threads={} "
       "max_file_bytes={} inspector={} spool_dir={} max_inspections={} "
-      "upload_idle_timeout={}",
+      "upload_idle_timeout={} spool_grace={}",
       absl::GetFlag(FLAGS_deadline_addr), absl::GetFlag(FLAGS_storage_addr),
       io_threads, max_file_bytes, options.inspector_path, options.spool_dir,
-      max_inspections, absl::FormatDuration(idle_timeout));
+      max_inspections, absl::FormatDuration(idle_timeout),
+      absl::FormatDuration(spool_grace));
   absl::Status served = handin::ServeUntilSignalled(
       "intake", handin::ServerOptionsFromFlags("127.0.0.1:50051"), {&service});
   if (!served.ok()) {

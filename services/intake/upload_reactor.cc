@@ -8,6 +8,7 @@
 #include "common/grpc_status.h"
 #include "common/proto_time.h"
 #include "services/intake/refusals.h"
+#include "services/intake/resume.h"
 #include "spdlog/spdlog.h"
 
 namespace handin::intake {
@@ -105,11 +106,23 @@ void UploadReactor::HandleMetadata() {
       !valid.ok()) {
     return Fail(valid);
   }
-  if (std::optional<common::v1::SubmissionRecord> prior = FindPrior();
-      prior.has_value()) {
-    if (absl::Status same = CheckReplay(metadata_, *prior); !same.ok()) {
-      return Fail(same);
+  const bool resuming = metadata_.resume_offset() > 0;
+  std::optional<common::v1::SubmissionRecord> prior;
+  if (resuming) {
+    absl::StatusOr<Resumption> resumption = FindResumption();
+    if (!resumption.ok()) return Fail(resumption.status());
+    prior = std::move(resumption->stored);
+    // The first attempt's start is the one that counts.
+    if (!prior.has_value()) started_at_ = resumption->started_at;
+  } else {
+    prior = FindPrior();
+    if (prior.has_value()) {
+      if (absl::Status same = CheckReplay(metadata_, *prior); !same.ok()) {
+        return Fail(same);
+      }
     }
+  }
+  if (prior.has_value()) {
     // A retry of a stored upload: answer with its receipt at once; the
     // bytes need not come again.
     spdlog::info(
@@ -124,6 +137,16 @@ void UploadReactor::HandleMetadata() {
   if (absl::Status allowed = VerdictAllowsUpload(*verdict); !allowed.ok()) {
     return Fail(allowed);
   }
+  const absl::Duration window =
+      completion_window_.value_or(absl::ZeroDuration());
+  const absl::Duration elapsed = deps_.clock->Now() - started_at_;
+  if (resuming) {
+    if (absl::Status open =
+            CheckResumeWindow(started_at_, deps_.clock->Now(), window);
+        !open.ok()) {
+      return Fail(open);
+    }
+  }
   if (content_rule_.has_value()) {
     if (absl::Status fits = CheckDeclaredSize(
             *content_rule_, metadata_.item_id(), metadata_.size_bytes(),
@@ -131,24 +154,46 @@ void UploadReactor::HandleMetadata() {
         !fits.ok()) {
       return Fail(fits);
     }
-    absl::StatusOr<std::unique_ptr<SpoolFile>> spool =
-        SpoolFile::Create(deps_.options->spool_dir, metadata_.size_bytes());
-    if (!spool.ok()) return Fail(spool.status());
-    spool_ = *std::move(spool);
+    if (absl::Status spooled = OpenSpool(); !spooled.ok()) {
+      return Fail(spooled);
+    }
   }
-  if (completion_window_.has_value() &&
-      *completion_window_ > absl::ZeroDuration()) {
-    deps_.watchdog->SetTotalLimit(watch_id_, *completion_window_);
+  if (window > absl::ZeroDuration()) {
+    deps_.watchdog->SetTotalLimit(watch_id_, window, elapsed);
   }
-  chunks_.emplace(metadata_.size_bytes(), deps_.options->max_chunk_bytes);
+  chunks_.emplace(metadata_.size_bytes(), deps_.options->max_chunk_bytes,
+                  metadata_.resume_offset());
   if (absl::Status opened = OpenStorage(); !opened.ok()) return Fail(opened);
   phase_ = UploadPhase::kReceivingChunks;
   spdlog::info(
       "event=upload_started course={} item={} principal={} size={} "
-      "started_at={}",
+      "started_at={} resume_offset={}",
       metadata_.course_id(), metadata_.item_id(), principal_,
-      metadata_.size_bytes(), FormatUtc(started_at_));
+      metadata_.size_bytes(), FormatUtc(started_at_),
+      metadata_.resume_offset());
   ReadNext();
+}
+
+absl::StatusOr<Resumption> UploadReactor::FindResumption() {
+  absl::StatusOr<storage::v1::QueryUploadResponse> held = QueryStorage(
+      *deps_.storage, deps_.options->peer_call_timeout, metadata_.course_id(),
+      principal_, metadata_.idempotency_key());
+  if (!held.ok()) return held.status();
+  return CheckResume(metadata_, *held);
+}
+
+absl::Status UploadReactor::OpenSpool() {
+  absl::StatusOr<std::unique_ptr<SpoolFile>> spool =
+      metadata_.idempotency_key().empty()
+          ? SpoolFile::Create(deps_.options->spool_dir, metadata_.size_bytes())
+          : SpoolFile::OpenResumable(deps_.options->spool_dir,
+                                     {principal_, metadata_.course_id(),
+                                      metadata_.idempotency_key()},
+                                     metadata_.size_bytes(),
+                                     metadata_.resume_offset());
+  if (!spool.ok()) return spool.status();
+  spool_ = *std::move(spool);
+  return absl::OkStatus();
 }
 
 void UploadReactor::HandleChunk() {
@@ -229,7 +274,6 @@ absl::Status UploadReactor::CheckContent(common::v1::SubmissionRecord& record) {
       intact.ok() ? deps_.content->Check(spool_->path(), *content_rule_,
                                          metadata_.item_id())
                   : intact;
-  spool_.reset();  // Inspected: the copy is no longer needed.
   if (!findings.ok()) return findings.status();
   spdlog::info(
       "event=content_accepted course={} item={} principal={} media_type={} "
@@ -245,6 +289,7 @@ absl::Status UploadReactor::CheckContent(common::v1::SubmissionRecord& record) {
 
 void UploadReactor::Succeed(common::v1::SubmissionRecord record,
                             bool replayed) {
+  spool_.reset();  // Stored: the copy is no longer needed.
   if (const ReceiptKey* key = deps_.options->receipt_key.get();
       key != nullptr) {
     absl::StatusOr<common::v1::SignedReceipt> receipt =
@@ -341,7 +386,7 @@ absl::Status UploadReactor::OpenStorage() {
     if (cancelled_) return ClientCancelled();
   }
   PutSubmissionRequest header;
-  header.mutable_header()->set_course_id(metadata_.course_id());
+  *header.mutable_header() = StorageHeader(metadata_, principal_, started_at_);
   return WriteToStorage(header);
 }
 
@@ -365,6 +410,9 @@ bool UploadReactor::Cancelled() {
 }
 
 void UploadReactor::Fail(const absl::Status& status) {
+  // Storage keeps the bytes of a broken resumable stream; the spool copy
+  // stays beside them for the resume.
+  if (spool_ != nullptr && MayResumeAfter(status)) spool_->Keep();
   spool_.reset();
   if (storage_writer_ != nullptr) {
     {

@@ -21,6 +21,7 @@
 #include "handin/storage/v1/storage_service.grpc.pb.h"
 #include "services/intake/content_check.h"
 #include "services/intake/intake_options.h"
+#include "services/intake/resume.h"
 #include "services/intake/spool.h"
 #include "services/intake/upload_rules.h"
 #include "services/intake/upload_watchdog.h"
@@ -68,17 +69,28 @@ struct UploadDeps {
 // machine (e.g. the content inspection) refuses an upload by returning
 // Fail(status) from its task, and is recorded the same way.
 //
+// Resuming (resume.h): metadata with a resume_offset is checked against
+// what storage holds under its key (QueryUpload) before anything else; the
+// upload then keeps the first attempt's started_at for the pre-check, the
+// verdict, the record and the completion window (which must not have
+// passed), and its chunks start at the offset. Every upload with an
+// idempotency key is opened on storage as resumable (StorageHeader), so
+// storage keeps the bytes of a stream that breaks.
+//
 // Content: when the pre-check's Evaluate carries the item's content rule,
 // the declared size is checked against the rule before any byte is read,
 // every chunk is also appended to a spool file (SpoolFile, bounded by the
-// declared size, removed when the upload ends however it ends), and at the
-// finish, once the byte count and the copy's SHA-256 are right and the
-// verdict allows the upload, the copy is inspected (ContentChecker) on the
-// executor before the commit. A refusal fails the upload INVALID_ARGUMENT
+// declared size), and at the finish, once the byte count and the copy's
+// SHA-256 are right and the verdict allows the upload, the copy is inspected
+// (ContentChecker) on the executor before the commit. A refusal fails the
+// upload INVALID_ARGUMENT
 // "<item>: <reason>" (recorded); an inspector that cannot run fails it
 // INTERNAL (not recorded); an accepted file is committed with the media
 // type and warnings the inspector reported on its record. Items without a
-// rule are neither spooled nor inspected.
+// rule are neither spooled nor inspected. The spool file is removed when
+// the upload is stored or refused; an upload with an idempotency key whose
+// stream broke (MayResumeAfter) keeps it for its resume, which reopens it
+// (SpoolFile::OpenResumable) so the inspector sees the whole file.
 //
 // Time limits: the UploadWatchdog ends an upload DEADLINE_EXCEEDED
 // (recorded) when intake has waited upload_idle_timeout for its next
@@ -122,14 +134,21 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   // limit. The last act of a task.
   void ReadNext();
   // Checks the spooled copy's SHA-256 and has the inspector judge it; on
-  // acceptance puts the media type and warnings on `record`. Removes the
-  // copy. The status to Fail with otherwise.
+  // acceptance puts the media type and warnings on `record`. The status to
+  // Fail with otherwise.
   absl::Status CheckContent(common::v1::SubmissionRecord& record);
 
   // Returns the submission the metadata's idempotency key already names for
   // the caller, or nullopt (no key, none, or storage could not say: then
   // storage decides at commit).
   std::optional<common::v1::SubmissionRecord> FindPrior();
+  // For metadata with a resume_offset: asks storage what the key holds and
+  // checks the resume against it (CheckResume). Errors are the status to
+  // Fail with.
+  absl::StatusOr<Resumption> FindResumption();
+  // Opens the spool copy: a one-shot file without an idempotency key, the
+  // upload's resumable one (from resume_offset) with one.
+  absl::Status OpenSpool();
   // Asks deadline for the verdict on this upload; `completed_at` unset for
   // the pre-check, which also keeps the item's content rule and completion
   // window. Errors are already mapped for the student.

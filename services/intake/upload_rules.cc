@@ -106,7 +106,25 @@ absl::Status ValidateMetadata(const v1::UploadMetadata& metadata,
         "metadata.sha256_hex \"", absl::CHexEscape(metadata.sha256_hex()),
         "\" is not a SHA-256 digest; send 64 lower-case hex digits"));
   }
-  return CheckIdempotencyKey(metadata.idempotency_key());
+  if (absl::Status key = CheckIdempotencyKey(metadata.idempotency_key());
+      !key.ok()) {
+    return key;
+  }
+  if (metadata.resume_offset() < 0 ||
+      metadata.resume_offset() > metadata.size_bytes()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "metadata.resume_offset is ", metadata.resume_offset(),
+        "; send 0 for a new upload, or QueryWriteStatus's committed_size "
+        "(at most size_bytes, ",
+        metadata.size_bytes(), ") to resume one"));
+  }
+  if (metadata.resume_offset() > 0 && metadata.idempotency_key().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "metadata.resume_offset is ", metadata.resume_offset(),
+        " but there is no idempotency key; a resumed upload must repeat its "
+        "first attempt's key (or start again from 0)"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckReplay(const v1::UploadMetadata& metadata,
@@ -142,8 +160,11 @@ bool IsRecordedRefusal(const absl::Status& status) {
   }
 }
 
-ChunkSequence::ChunkSequence(int64_t declared_size, int64_t max_chunk_bytes)
-    : declared_size_(declared_size), max_chunk_bytes_(max_chunk_bytes) {}
+ChunkSequence::ChunkSequence(int64_t declared_size, int64_t max_chunk_bytes,
+                             int64_t start_offset)
+    : declared_size_(declared_size),
+      max_chunk_bytes_(max_chunk_bytes),
+      received_(start_offset) {}
 
 absl::Status ChunkSequence::Accept(const common::v1::Chunk& chunk) {
   const int64_t length = static_cast<int64_t>(chunk.data().size());

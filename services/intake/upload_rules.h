@@ -37,9 +37,10 @@ inline constexpr size_t kMaxIdempotencyKeyBytes = 128;
 // Returns OK if `metadata` can open an upload: course and item ids set, a
 // file name that is a plain base name (no '/', not "." or "..", no NUL),
 // 0 <= size_bytes <= max_file_bytes, sha256_hex 64 lower-case hex digits,
-// and an idempotency key (if any) of at most kMaxIdempotencyKeyBytes
-// printable ASCII characters without spaces. Otherwise InvalidArgument
-// naming the field and what to do.
+// an idempotency key (if any) of at most kMaxIdempotencyKeyBytes printable
+// ASCII characters without spaces, and 0 <= resume_offset <= size_bytes,
+// with a key when resume_offset > 0. Otherwise InvalidArgument naming the
+// field and what to do.
 absl::Status ValidateMetadata(const v1::UploadMetadata& metadata,
                               int64_t max_file_bytes);
 
@@ -62,31 +63,33 @@ absl::Status CheckReplay(const v1::UploadMetadata& metadata,
 // ...), which say nothing about the upload.
 bool IsRecordedRefusal(const absl::Status& status);
 
-// Follows the chunks of one upload: each must start where the previous one
-// ended, be at most `max_chunk_bytes` long, and keep the total within the
-// declared size. Not thread-safe.
+// Follows the chunks of one upload: the first must start at
+// `start_offset` (a resumed upload's resume_offset, else 0), each next one
+// where the previous one ended, each at most `max_chunk_bytes` long, and the
+// total must stay within the declared size. Not thread-safe.
 class ChunkSequence {
  public:
-  ChunkSequence(int64_t declared_size, int64_t max_chunk_bytes);
+  // 0 <= `start_offset` <= `declared_size` (ValidateMetadata checks it).
+  ChunkSequence(int64_t declared_size, int64_t max_chunk_bytes,
+                int64_t start_offset = 0);
 
   // Accepts the next chunk. InvalidArgument (with the expected and the
-  // received offset, or the sizes involved) if its offset is not the number
-  // of bytes accepted so far, if it is longer than the chunk limit, or if it
-  // would take the total past the declared size. A rejected chunk changes
-  // nothing.
+  // received offset, or the sizes involved) if its offset is not received(), if
+  // it is longer than the chunk limit, or if it would take the total past the
+  // declared size. A rejected chunk changes nothing.
   absl::Status Accept(const common::v1::Chunk& chunk);
 
-  // OK when exactly the declared number of bytes has been accepted;
-  // DataLoss saying how many arrived otherwise.
+  // OK when the bytes held reach exactly the declared size; DataLoss saying
+  // how many arrived otherwise.
   absl::Status CheckComplete() const;
 
-  // Bytes accepted so far.
+  // Bytes held from offset 0: the start offset plus the bytes accepted.
   int64_t received() const { return received_; }
 
  private:
   int64_t declared_size_;
   int64_t max_chunk_bytes_;
-  int64_t received_ = 0;
+  int64_t received_;
 };
 
 // Returns OK if `verdict` lets the upload be stored (on time, or late

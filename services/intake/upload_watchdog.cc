@@ -52,13 +52,14 @@ void UploadWatchdog::Unregister(uint64_t id) {
   watched_.erase(id);
 }
 
-void UploadWatchdog::SetTotalLimit(uint64_t id, absl::Duration limit) {
+void UploadWatchdog::SetTotalLimit(uint64_t id, absl::Duration limit,
+                                   absl::Duration elapsed) {
   absl::MutexLock lock(&mu_);
   auto it = watched_.find(id);
   if (it == watched_.end()) return;
   it->second.total_limit = limit;
   it->second.total_deadline =
-      it->second.last_activity + absl::ToChronoMilliseconds(limit);
+      it->second.last_activity + absl::ToChronoMilliseconds(limit - elapsed);
 }
 
 absl::StatusOr<uint64_t> UploadWatchdog::BeginRead(uint64_t id) {

@@ -67,9 +67,12 @@ class UploadWatchdog {
   // Returns the id of the newly watched `upload`.
   uint64_t Register(Expirable* upload);
   void Unregister(uint64_t id);
-  // The upload fails if it is still reading `limit` after its last read
-  // ended (the metadata's, when called from the metadata's task).
-  void SetTotalLimit(uint64_t id, absl::Duration limit);
+  // The upload fails if it is still reading `limit` after it started,
+  // which was `elapsed` before its last read ended (the metadata's, when
+  // called from the metadata's task; `elapsed` > 0 for a resumed upload,
+  // whose limit counts from its first attempt's start).
+  void SetTotalLimit(uint64_t id, absl::Duration limit,
+                     absl::Duration elapsed = absl::ZeroDuration());
 
   absl::StatusOr<uint64_t> BeginRead(uint64_t id);
   void ReadIssued(uint64_t id, uint64_t read);

@@ -80,6 +80,10 @@ class FakeStorageService::PutReactor final
   void OnCancel() override { owner_->StreamCancelled(); }
 
   void OnDone() override {
+    if (holds_key_) {
+      owner_->EndStaged(resumable_, committed_ ? "" : std::move(content_),
+                        committed_);
+    }
     owner_->StreamClosed();
     delete this;
   }
@@ -88,14 +92,7 @@ class FakeStorageService::PutReactor final
   grpc::Status Handle() {
     switch (request_.kind_case()) {
       case PutSubmissionRequest::kHeader:
-        if (header_seen_)
-          return Error(Code::FAILED_PRECONDITION, "header twice");
-        if (request_.header().course_id().empty()) {
-          return Error(Code::INVALID_ARGUMENT, "header.course_id is empty");
-        }
-        header_seen_ = true;
-        course_id_ = request_.header().course_id();
-        return grpc::Status::OK;
+        return HandleHeader();
       case PutSubmissionRequest::kChunk: {
         if (!header_seen_) {
           return Error(Code::FAILED_PRECONDITION, "chunk before header");
@@ -118,6 +115,29 @@ class FakeStorageService::PutReactor final
     }
   }
 
+  grpc::Status HandleHeader() {
+    if (header_seen_) return Error(Code::FAILED_PRECONDITION, "header twice");
+    const storage::v1::PutHeader& header = request_.header();
+    if (header.course_id().empty()) {
+      return Error(Code::INVALID_ARGUMENT, "header.course_id is empty");
+    }
+    header_seen_ = true;
+    course_id_ = header.course_id();
+    owner_->HeaderArrived(header);
+    if (!header.has_resumable()) {
+      if (header.resume_offset() == 0) return grpc::Status::OK;
+      return Error(Code::INVALID_ARGUMENT, "resume_offset without resumable");
+    }
+    std::string prefix;
+    grpc::Status began = owner_->BeginStaged(header, &prefix);
+    if (!began.ok()) return began;
+    resumable_ = header.resumable();
+    holds_key_ = true;
+    hasher_.Update(prefix);
+    content_ = std::move(prefix);
+    return grpc::Status::OK;
+  }
+
   grpc::Status HandleCommit() {
     if (!header_seen_)
       return Error(Code::FAILED_PRECONDITION, "commit before header");
@@ -130,6 +150,15 @@ class FakeStorageService::PutReactor final
     if (record.course_id() != course_id_) {
       return Error(Code::INVALID_ARGUMENT,
                    "record.course_id differs from header");
+    }
+    if (holds_key_ &&
+        (record.principal() != resumable_.principal() ||
+         record.item_id() != resumable_.item_id() ||
+         record.size_bytes() != resumable_.size_bytes() ||
+         record.sha256_hex() != resumable_.sha256_hex() ||
+         record.idempotency_key() != resumable_.idempotency_key())) {
+      return Error(Code::INVALID_ARGUMENT,
+                   "the record differs from the resumable header");
     }
     if (record.size_bytes() != static_cast<int64_t>(content_.size())) {
       return Error(
@@ -156,6 +185,9 @@ class FakeStorageService::PutReactor final
   PutSubmissionRequest request_;
   bool header_seen_ = false;
   bool committed_ = false;
+  // The stream holds a resumable upload's key (its header had `resumable`).
+  bool holds_key_ = false;
+  storage::v1::StagedUpload resumable_;
   std::string course_id_;
   std::string content_;
   Sha256 hasher_;
@@ -168,14 +200,86 @@ std::string FakeStorageService::Seed(common::v1::SubmissionRecord record,
   return response.record().submission_id();
 }
 
-void FakeStorageService::LoseNextCommitResponse() {
+void FakeStorageService::SeedStaged(storage::v1::StagedUpload upload,
+                                    std::string bytes) {
   absl::MutexLock lock(&mu_);
-  lose_next_response_ = true;
+  upload.clear_staged_bytes();
+  upload.clear_last_write_at();
+  StagedKey key{upload.course_id(), upload.principal(),
+                upload.idempotency_key()};
+  staged_[key] = Staged{std::move(upload), std::move(bytes), false};
 }
 
-std::vector<common::v1::RefusedAttempt> FakeStorageService::refusals() const {
+std::optional<storage::v1::StagedUpload> FakeStorageService::StagedUploadOf(
+    const std::string& course, const std::string& principal,
+    const std::string& key) const {
   absl::MutexLock lock(&mu_);
-  return refusals_;
+  return StagedLocked(course, principal, key);
+}
+
+std::optional<storage::v1::StagedUpload> FakeStorageService::StagedLocked(
+    const std::string& course, const std::string& principal,
+    const std::string& key) const {
+  auto it = staged_.find(StagedKey{course, principal, key});
+  if (it == staged_.end()) return std::nullopt;
+  storage::v1::StagedUpload upload = it->second.upload;
+  upload.set_staged_bytes(static_cast<int64_t>(it->second.bytes.size()));
+  return upload;
+}
+
+grpc::Status FakeStorageService::BeginStaged(
+    const storage::v1::PutHeader& header, std::string* prefix) {
+  const storage::v1::StagedUpload& wanted = header.resumable();
+  if (wanted.course_id() != header.course_id() || wanted.principal().empty() ||
+      wanted.idempotency_key().empty() || wanted.item_id().empty() ||
+      wanted.sha256_hex().empty() || !wanted.has_started_at()) {
+    return grpc::Status(Code::INVALID_ARGUMENT,
+                        "fake storage: resumable header missing a field");
+  }
+  absl::MutexLock lock(&mu_);
+  const StagedKey key{wanted.course_id(), wanted.principal(),
+                      wanted.idempotency_key()};
+  auto it = staged_.find(key);
+  if (it != staged_.end() && it->second.live) {
+    return grpc::Status(Code::FAILED_PRECONDITION,
+                        "fake storage: another stream holds the key");
+  }
+  if (header.resume_offset() == 0) {
+    staged_[key] = Staged{wanted, "", /*live=*/true};
+    prefix->clear();
+    return grpc::Status::OK;
+  }
+  const int64_t staged_bytes =
+      it == staged_.end() ? 0 : static_cast<int64_t>(it->second.bytes.size());
+  if (it == staged_.end() || staged_bytes != header.resume_offset()) {
+    return grpc::Status(
+        Code::FAILED_PRECONDITION,
+        absl::StrCat("fake storage: resume_offset ", header.resume_offset(),
+                     " but ", staged_bytes, " bytes staged"));
+  }
+  // Staged as a header gave it: the same fields serialize the same.
+  if (it->second.upload.SerializeAsString() != wanted.SerializeAsString()) {
+    return grpc::Status(
+        Code::FAILED_PRECONDITION,
+        "fake storage: the resumable fields differ from the staged upload's");
+  }
+  it->second.live = true;
+  *prefix = it->second.bytes;
+  return grpc::Status::OK;
+}
+
+void FakeStorageService::EndStaged(const storage::v1::StagedUpload& upload,
+                                   std::string bytes, bool committed) {
+  absl::MutexLock lock(&mu_);
+  auto it = staged_.find(StagedKey{upload.course_id(), upload.principal(),
+                                   upload.idempotency_key()});
+  if (it == staged_.end()) return;
+  if (committed) {
+    staged_.erase(it);
+    return;
+  }
+  it->second.bytes = std::move(bytes);
+  it->second.live = false;
 }
 
 std::vector<common::v1::SubmissionRecord> FakeStorageService::committed()
@@ -211,30 +315,6 @@ bool FakeStorageService::WaitForClosedStreams(int streams,
   };
   absl::MutexLock lock(&mu_);
   return mu_.AwaitWithTimeout(absl::Condition(&closed), timeout);
-}
-
-void FakeStorageService::StreamOpened() {
-  absl::MutexLock lock(&mu_);
-  ++streams_opened_;
-}
-
-void FakeStorageService::StreamClosed() {
-  absl::MutexLock lock(&mu_);
-  ++streams_closed_;
-}
-
-void FakeStorageService::StreamCancelled() {
-  absl::MutexLock lock(&mu_);
-  ++streams_cancelled_;
-}
-
-void FakeStorageService::BytesArrived(int64_t bytes) {
-  absl::MutexLock lock(&mu_);
-  bytes_received_ += bytes;
-}
-
-grpc::Status FakeStorageService::NoSuchSubmission() {
-  return grpc::Status(Code::NOT_FOUND, "fake storage: no such submission");
 }
 
 template <typename Request>
@@ -337,6 +417,31 @@ grpc::ServerWriteReactor<common::v1::Chunk>* FakeStorageService::ReadSubmission(
   const Stored* stored = FindLocked(*request);
   if (stored == nullptr) return new ReadReactor(NoSuchSubmission());
   return new ReadReactor(stored->content);
+}
+
+grpc::ServerUnaryReactor* FakeStorageService::QueryUpload(
+    grpc::CallbackServerContext* context,
+    const storage::v1::QueryUploadRequest* request,
+    storage::v1::QueryUploadResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (request->course_id().empty() || request->principal().empty() ||
+      request->idempotency_key().empty()) {
+    reactor->Finish(grpc::Status(Code::INVALID_ARGUMENT,
+                                 "fake storage: QueryUpload missing a field"));
+    return reactor;
+  }
+  absl::MutexLock lock(&mu_);
+  if (const common::v1::SubmissionRecord* found =
+          FindKeyLocked(request->course_id(), request->principal(),
+                        request->idempotency_key())) {
+    *response->mutable_record() = *found;
+  } else if (std::optional<storage::v1::StagedUpload> staged =
+                 StagedLocked(request->course_id(), request->principal(),
+                              request->idempotency_key())) {
+    *response->mutable_staged() = *std::move(staged);
+  }
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* FakeStorageService::LookupIdempotencyKey(

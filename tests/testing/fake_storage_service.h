@@ -2,8 +2,10 @@
 #define HANDIN_TESTS_TESTING_FAKE_STORAGE_SERVICE_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -22,8 +24,18 @@ namespace handin::testing {
 // cancelled leaves nothing. Like the real store it keeps one submission per
 // (course, principal, idempotency key): a commit with a known key and the
 // same content answers the first record with `replayed`, other content is
-// ALREADY_EXISTS. It records refused attempts and lists them. Streams are
-// handled on gRPC's callback threads, which is fine for memory. Thread-safe.
+// ALREADY_EXISTS. It records refused attempts and lists them.
+//
+// Resumable uploads as the proto describes them: a header with `resumable`
+// holds its (course, principal, key) for the stream (FAILED_PRECONDITION if
+// another stream holds it); resume_offset 0 starts over, anything else must
+// equal the staged byte count, with the same fields (FAILED_PRECONDITION
+// naming both otherwise), and the staged bytes are hashed again. A
+// resumable stream that ends without a commit leaves its bytes staged
+// (when the stream is done, not chunk by chunk) until a later stream with
+// the key starts over or commits; QueryUpload reports them, or the record
+// the key names. There is no grace period. Streams are handled on gRPC's
+// callback threads, which is fine for memory. Thread-safe.
 class FakeStorageService final
     : public storage::v1::StorageService::CallbackService {
  public:
@@ -35,10 +47,16 @@ class FakeStorageService final
 
   // Makes the next commit store its record and then fail with UNAVAILABLE,
   // as if the response were lost on the way back.
-  void LoseNextCommitResponse();
+  void LoseNextCommitResponse() {
+    absl::MutexLock lock(&mu_);
+    lose_next_response_ = true;
+  }
 
   // Every recorded refused attempt, in order.
-  std::vector<common::v1::RefusedAttempt> refusals() const;
+  std::vector<common::v1::RefusedAttempt> refusals() const {
+    absl::MutexLock lock(&mu_);
+    return refusals_;
+  }
 
   // Every committed record, in commit order.
   std::vector<common::v1::SubmissionRecord> committed() const;
@@ -65,6 +83,20 @@ class FakeStorageService final
     return bytes_received_;
   }
 
+  // Stages `bytes` under `upload`'s (course, principal, key), as if a
+  // resumable stream had delivered them and broken.
+  void SeedStaged(storage::v1::StagedUpload upload, std::string bytes);
+  // The upload staged under (course, principal, key), staged_bytes set, or
+  // nullopt.
+  std::optional<storage::v1::StagedUpload> StagedUploadOf(
+      const std::string& course, const std::string& principal,
+      const std::string& key) const;
+  // Every PutHeader received, in order.
+  std::vector<storage::v1::PutHeader> headers() const {
+    absl::MutexLock lock(&mu_);
+    return headers_;
+  }
+
   // Wait until bytes_received() >= `bytes` / streams_closed() >= `streams`.
   // Return false if `timeout` passed first.
   bool WaitForBytes(int64_t bytes, absl::Duration timeout) const;
@@ -84,6 +116,10 @@ class FakeStorageService final
   grpc::ServerWriteReactor<common::v1::Chunk>* ReadSubmission(
       grpc::CallbackServerContext* context,
       const storage::v1::ReadSubmissionRequest* request) override;
+  grpc::ServerUnaryReactor* QueryUpload(
+      grpc::CallbackServerContext* context,
+      const storage::v1::QueryUploadRequest* request,
+      storage::v1::QueryUploadResponse* response) override;
   grpc::ServerUnaryReactor* LookupIdempotencyKey(
       grpc::CallbackServerContext* context,
       const storage::v1::LookupIdempotencyKeyRequest* request,
@@ -105,12 +141,45 @@ class FakeStorageService final
     common::v1::SubmissionRecord record;
     std::string content;
   };
+  // (course, principal, idempotency key).
+  using StagedKey = std::tuple<std::string, std::string, std::string>;
+  struct Staged {
+    storage::v1::StagedUpload upload;
+    std::string bytes;
+    // A stream holds the key.
+    bool live = false;
+  };
 
   // Hooks for PutReactor.
-  void StreamOpened();
-  void StreamClosed();
-  void StreamCancelled();
-  void BytesArrived(int64_t bytes);
+  void StreamOpened() {
+    absl::MutexLock lock(&mu_);
+    ++streams_opened_;
+  }
+  void StreamClosed() {
+    absl::MutexLock lock(&mu_);
+    ++streams_closed_;
+  }
+  void StreamCancelled() {
+    absl::MutexLock lock(&mu_);
+    ++streams_cancelled_;
+  }
+  void BytesArrived(int64_t bytes) {
+    absl::MutexLock lock(&mu_);
+    bytes_received_ += bytes;
+  }
+  void HeaderArrived(const storage::v1::PutHeader& header) {
+    absl::MutexLock lock(&mu_);
+    headers_.push_back(header);
+  }
+  // Takes the key of a resumable `header` for a stream: FAILED_PRECONDITION
+  // or INVALID_ARGUMENT as the proto says, else OK with the staged bytes
+  // the stream continues from in `prefix` (empty for resume_offset 0).
+  grpc::Status BeginStaged(const storage::v1::PutHeader& header,
+                           std::string* prefix);
+  // Ends a resumable stream: stages `bytes` (not committed) or drops the
+  // staged upload (committed), and lets the key go.
+  void EndStaged(const storage::v1::StagedUpload& upload, std::string bytes,
+                 bool committed);
   // Stores a verified submission into `response` (record with its id, or
   // the one its idempotency key already names, replayed); ALREADY_EXISTS
   // for a known key with other content.
@@ -120,7 +189,14 @@ class FakeStorageService final
   template <typename Request>
   const Stored* FindLocked(const Request& request) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  static grpc::Status NoSuchSubmission();
+  static grpc::Status NoSuchSubmission() {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        "fake storage: no such submission");
+  }
+  // The upload staged under the key, staged_bytes set, or nullopt.
+  std::optional<storage::v1::StagedUpload> StagedLocked(
+      const std::string& course, const std::string& principal,
+      const std::string& key) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The record `key` names for (course, principal), or null.
   const common::v1::SubmissionRecord* FindKeyLocked(
       const std::string& course, const std::string& principal,
@@ -129,6 +205,8 @@ class FakeStorageService final
   mutable absl::Mutex mu_;
   std::vector<Stored> stored_ ABSL_GUARDED_BY(mu_);
   std::vector<common::v1::RefusedAttempt> refusals_ ABSL_GUARDED_BY(mu_);
+  std::map<StagedKey, Staged> staged_ ABSL_GUARDED_BY(mu_);
+  std::vector<storage::v1::PutHeader> headers_ ABSL_GUARDED_BY(mu_);
   bool lose_next_response_ ABSL_GUARDED_BY(mu_) = false;
   int next_id_ ABSL_GUARDED_BY(mu_) = 1;
   int streams_opened_ ABSL_GUARDED_BY(mu_) = 0;

@@ -158,6 +158,33 @@ TEST(ChunkSequence, AcceptsContiguousChunksUpToTheDeclaredSize) {
   EXPECT_TRUE(chunks.CheckComplete().ok());
 }
 
+TEST(ChunkSequence, AResumedUploadStartsAtItsOffset) {
+  ChunkSequence chunks(/*declared_size=*/5, /*max_chunk_bytes=*/3,
+                       /*start_offset=*/2);
+  EXPECT_EQ(chunks.received(), 2);
+  const absl::Status from_zero = chunks.Accept(MakeChunk(0, "he"));
+  EXPECT_THAT(from_zero.message(), HasSubstr("expected 2, got 0"));
+  EXPECT_TRUE(chunks.Accept(MakeChunk(2, "llo")).ok());
+  EXPECT_TRUE(chunks.CheckComplete().ok());
+}
+
+TEST(ValidateMetadata, AResumeOffsetNeedsAKeyAndFitsTheFile) {
+  v1::UploadMetadata metadata = GoodMetadata();
+  metadata.set_idempotency_key("key-1");
+  metadata.set_resume_offset(metadata.size_bytes());
+  EXPECT_TRUE(ValidateMetadata(metadata, 1 << 20).ok());
+  metadata.set_resume_offset(metadata.size_bytes() + 1);
+  EXPECT_THAT(ValidateMetadata(metadata, 1 << 20).message(),
+              HasSubstr("metadata.resume_offset is"));
+  metadata.set_resume_offset(-1);
+  EXPECT_EQ(ValidateMetadata(metadata, 1 << 20).code(),
+            absl::StatusCode::kInvalidArgument);
+  metadata.set_resume_offset(1);
+  metadata.clear_idempotency_key();
+  EXPECT_THAT(ValidateMetadata(metadata, 1 << 20).message(),
+              HasSubstr("there is no idempotency key"));
+}
+
 TEST(ChunkSequence, WrongOffsetSaysWhatWasExpected) {
   ChunkSequence chunks(5, 3);
   ASSERT_TRUE(chunks.Accept(MakeChunk(0, "he")).ok());
