@@ -28,9 +28,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const ServerTlsOptions& options) {
   if (options.insecure) {
     spdlog::warn(
-        "event=insecure_server msg=\"serving plaintext: anyone on the network "
-        "can read and forge traffic; use only for local experiments\"");
-    return grpc::InsecureServerCredentials();
+        "event=insecure_server msg=\"serving plaintext, to loopback "
+        "connections only; use only for local experiments\"");
+    // Local credentials: no encryption, but only loopback peers may connect,
+    // and unlike insecure credentials they run the auth metadata processor,
+    // so tokens are verified in this mode too.
+    return grpc::experimental::LocalServerCredentials(LOCAL_TCP);
   }
   if (options.cert_file.empty() || options.key_file.empty()) {
     return absl::InvalidArgumentError(

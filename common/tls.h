@@ -20,7 +20,8 @@ struct ServerTlsOptions {
   // (mutual TLS, used between handin services). Empty: clients are not
   // asked for certificates (students and staff authenticate by token).
   std::string client_ca_file;
-  // Plaintext. Only for explicit local experiments; logged as a warning.
+  // Plaintext, accepted from loopback peers only. Only for explicit local
+  // experiments and tests; logged as a warning.
   bool insecure = false;
 };
 
