@@ -20,6 +20,10 @@ ABSL_FLAG(std::string, tls_ca, "",
 ABSL_FLAG(bool, mtls, false,
           "require clients to present a certificate signed by --tls_ca "
           "(mutual TLS; for services only other handin services call)");
+ABSL_FLAG(int, max_message_bytes,
+          handin::ServerOptions().max_receive_message_bytes,
+          "largest message a caller may send, in bytes; larger ones fail "
+          "RESOURCE_EXHAUSTED (uploads send chunks of at most 1 MiB)");
 ABSL_FLAG(bool, insecure, false,
           "serve and call plaintext instead of TLS (local experiments only; "
           "logged as a warning)");
@@ -32,6 +36,7 @@ ServerOptions ServerOptionsFromFlags(const std::string& default_listen) {
   if (options.listen_address.empty()) options.listen_address = default_listen;
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.tls.insecure = absl::GetFlag(FLAGS_insecure);
   options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls.key_file = absl::GetFlag(FLAGS_tls_key);

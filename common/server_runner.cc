@@ -61,6 +61,7 @@ absl::StatusOr<RunningServer> StartServer(
   // gRPC sets SO_REUSEPORT by default: a second server on the same port
   // would then start "fine" and silently take half the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   RunningServer running;
   builder.AddListeningPort(options.listen_address, *credentials, &running.port);
   for (grpc::Service* service : services) builder.RegisterService(service);

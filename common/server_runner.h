@@ -23,6 +23,10 @@ struct ServerOptions {
   ServerTlsOptions tls;
   // How long calls in flight may run after a shutdown signal. Default 10 s.
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // Largest message a caller may send, in bytes; a larger one fails
+  // RESOURCE_EXHAUSTED before any handler sees it. Default 4 MiB: uploads
+  // send chunks of at most 1 MiB.
+  int max_receive_message_bytes = 4 << 20;
   // Full names of the services (e.g. "handin.grading.v1.GradingService")
   // that grpc.health.v1 reports on, besides the server as a whole ("").
   // Default: none.

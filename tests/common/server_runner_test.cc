@@ -69,6 +69,26 @@ TEST(StartServer, ReportsServingForTheServerAndEachNamedService) {
   StopServer(*running->server, absl::Seconds(1));
 }
 
+TEST(StartServer, RefusesAMessageOverTheLimit) {
+  ServerOptions options = LoopbackOptions();
+  options.max_receive_message_bytes = 1024;
+  auto running = StartServer(options, {});
+  ASSERT_TRUE(running.ok()) << running.status();
+  const std::string address = "127.0.0.1:" + std::to_string(running->port);
+  HealthCheckResponse::ServingStatus status;
+  const grpc::Status oversized =
+      CheckHealth(address, {.insecure = true}, &status, std::string(2000, 'x'));
+  EXPECT_EQ(oversized.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << oversized.error_message();
+  // Under the limit the same call reaches the health service, which
+  // answers it (with an error of its own about the made-up name).
+  EXPECT_NE(
+      CheckHealth(address, {.insecure = true}, &status, std::string(500, 'x'))
+          .error_code(),
+      grpc::StatusCode::RESOURCE_EXHAUSTED);
+  StopServer(*running->server, absl::Seconds(1));
+}
+
 TEST(StartServer, WritesTheBoundPortToThePortFile) {
   TempDir dir;
   ServerOptions options = LoopbackOptions();
