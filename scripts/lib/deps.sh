@@ -12,6 +12,7 @@ HANDIN_DEBIAN_PACKAGES=(
   qpdf  # makes a PDF for the README's tour
   libjwt-dev  # signed bearer tokens (ES256)
   python3-icalendar  # the calendar export is checked by an independent parser
+  docker-compose  # tests/deploy validates docker-compose.yml (no engine needed)
 )
 
 # handin_missing_packages PKG... — prints those of PKG not installed.
