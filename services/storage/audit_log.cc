@@ -1,6 +1,5 @@
 #include "services/storage/audit_log.h"
 
-#include <filesystem>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -14,11 +13,12 @@ namespace handin::storage {
 
 using ::handin::storage::v1::AuditEvent;
 
-absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(rocksdb::DB& db,
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(Database& db,
                                                          const Clock& clock) {
   std::unique_ptr<AuditLog> log(new AuditLog(db, clock));
   const std::string prefix = keys::AuditPrefix();
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db().NewIterator(rocksdb::ReadOptions(), db.audit()));
   it->SeekForPrev(keys::PrefixEnd(prefix));
   absl::MutexLock lock(&log->mu_);
   if (it->Valid() && it->key().starts_with(prefix)) {
@@ -56,12 +56,12 @@ absl::StatusOr<AuditEvent> AuditLog::Commit(
   event.clear_hash_hex();
   event.set_hash_hex(AuditEventHash(event));
   if (before_write) before_write(event);
-  rocksdb::Status status =
-      batch.Put(keys::AuditKey(event.sequence()), event.SerializeAsString());
+  rocksdb::Status status = batch.Put(
+      db_.audit(), keys::AuditKey(event.sequence()), event.SerializeAsString());
   if (status.ok()) {
     rocksdb::WriteOptions synced;
     synced.sync = true;
-    status = db_.Write(synced, &batch);
+    status = db_.db().Write(synced, &batch);
   }
   if (!status.ok()) {
     return FromRocksStatus(
@@ -87,13 +87,13 @@ absl::StatusOr<std::vector<AuditEvent>> AuditLog::List() {
   return out;
 }
 
-absl::StatusOr<std::vector<RawAuditEntry>> ReadAuditEntries(rocksdb::DB& db) {
+absl::StatusOr<std::vector<RawAuditEntry>> ReadAuditEntries(Database& db) {
   const std::string prefix = keys::AuditPrefix();
   const std::string end = keys::PrefixEnd(prefix);
   const rocksdb::Slice end_slice(end);
   rocksdb::ReadOptions read;
   read.iterate_upper_bound = &end_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(read));
+  std::unique_ptr<rocksdb::Iterator> it(db.db().NewIterator(read, db.audit()));
   std::vector<RawAuditEntry> out;
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     out.push_back({it->key().ToString(), it->value().ToString()});
@@ -107,22 +107,10 @@ absl::StatusOr<std::vector<RawAuditEntry>> ReadAuditEntries(rocksdb::DB& db) {
 
 absl::StatusOr<AuditChainReport> VerifyAuditLogInDirectory(
     const std::string& data_dir) {
-  std::error_code error;
-  if (!std::filesystem::exists(std::filesystem::path(data_dir) / "CURRENT",
-                               error)) {
-    return absl::NotFoundError(absl::StrCat(
-        "there is no handin database in ", data_dir,
-        " (no CURRENT file); pass the storage service's --data_dir"));
-  }
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status opened =
-      rocksdb::DB::OpenForReadOnly(rocksdb::Options(), data_dir, &raw);
-  if (!opened.ok()) {
-    return FromRocksStatus(opened, absl::StrCat("opening the database in ",
-                                                data_dir, " read-only"));
-  }
-  std::unique_ptr<rocksdb::DB> db(raw);
-  absl::StatusOr<std::vector<RawAuditEntry>> entries = ReadAuditEntries(*db);
+  absl::StatusOr<std::unique_ptr<Database>> db =
+      Database::OpenReadOnly(data_dir);
+  if (!db.ok()) return db.status();
+  absl::StatusOr<std::vector<RawAuditEntry>> entries = ReadAuditEntries(**db);
   if (!entries.ok()) return entries.status();
   return VerifyAuditChain(*entries);
 }

@@ -15,9 +15,9 @@
 #include "common/clock.h"
 #include "handin/storage/v1/storage_service.pb.h"
 #include "services/storage/audit_chain.h"
+#include "services/storage/database.h"
 
 namespace rocksdb {
-class DB;
 class WriteBatch;
 }  // namespace rocksdb
 
@@ -35,7 +35,7 @@ class AuditLog {
   // Reads the newest event of `db` to continue its sequence and chain.
   // `db` and `clock` must outlive the log. DATA_LOSS if the newest event
   // is corrupt (the log cannot be continued; run handin-admin audit verify).
-  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(rocksdb::DB& db,
+  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(Database& db,
                                                         const Clock& clock);
 
   // Completes `event` with the next sequence, the clock's now, the previous
@@ -59,9 +59,9 @@ class AuditLog {
   absl::StatusOr<std::vector<v1::AuditEvent>> List();
 
  private:
-  AuditLog(rocksdb::DB& db, const Clock& clock) : db_(db), clock_(clock) {}
+  AuditLog(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
-  rocksdb::DB& db_;
+  Database& db_;
   const Clock& clock_;
   absl::Mutex mu_;
   // The sequence and hash of the newest event (0 and "" when none).
@@ -70,12 +70,12 @@ class AuditLog {
 };
 
 // Returns every raw entry under the audit prefix of `db`, in key order.
-absl::StatusOr<std::vector<RawAuditEntry>> ReadAuditEntries(rocksdb::DB& db);
+absl::StatusOr<std::vector<RawAuditEntry>> ReadAuditEntries(Database& db);
 
 // Opens the database in `data_dir` read-only (which works while a
 // handin-storage serves it) and verifies its audit chain
-// (VerifyAuditChain). NOT_FOUND if there is no database there; other
-// errors as FromRocksStatus maps them.
+// (VerifyAuditChain). Errors as Database::OpenReadOnly returns them (NOT_FOUND
+// if there is no database there).
 absl::StatusOr<AuditChainReport> VerifyAuditLogInDirectory(
     const std::string& data_dir);
 

@@ -19,7 +19,7 @@ struct BlobReader::Bounds {
   rocksdb::Slice upper;
 };
 
-BlobReader::BlobReader(rocksdb::DB* db, uint64_t upload_id, int64_t size_bytes,
+BlobReader::BlobReader(Database& db, uint64_t upload_id, int64_t size_bytes,
                        std::string sha256_hex, std::string what,
                        size_t piece_bytes)
     : size_bytes_(size_bytes),
@@ -35,7 +35,7 @@ BlobReader::BlobReader(rocksdb::DB* db, uint64_t upload_id, int64_t size_bytes,
   // A download streams once through a large blob: keep it from evicting the
   // block cache that serves record and index lookups.
   options.fill_cache = false;
-  iterator_.reset(db->NewIterator(options));
+  iterator_.reset(db.db().NewIterator(options, db.blobs()));
 }
 
 BlobReader::~BlobReader() = default;

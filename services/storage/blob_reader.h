@@ -7,9 +7,9 @@
 
 #include "absl/status/statusor.h"
 #include "common/sha256.h"
+#include "services/storage/database.h"
 
 namespace rocksdb {
-class DB;
 class Iterator;
 }  // namespace rocksdb
 
@@ -51,7 +51,7 @@ class BlobReader {
  private:
   friend class SubmissionStore;
   // `what` names the blob in error messages ("submission X of course Y").
-  BlobReader(rocksdb::DB* db, uint64_t upload_id, int64_t size_bytes,
+  BlobReader(Database& db, uint64_t upload_id, int64_t size_bytes,
              std::string sha256_hex, std::string what, size_t piece_bytes);
 
   // Loads the next stored chunk into chunk_ (hashing it), or sets

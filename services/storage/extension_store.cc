@@ -65,7 +65,8 @@ absl::Status RequireText(absl::string_view what, absl::string_view value) {
 absl::StatusOr<std::optional<Extension>> ExtensionStore::Read(
     const std::string& key) {
   std::string value;
-  rocksdb::Status status = db_.Get(rocksdb::ReadOptions(), key, &value);
+  rocksdb::Status status =
+      db_.db().Get(rocksdb::ReadOptions(), db_.extensions(), key, &value);
   if (status.IsNotFound()) return std::nullopt;
   if (!status.ok()) return FromRocksStatus(status, "reading an extension");
   Extension extension;
@@ -79,9 +80,10 @@ absl::Status ExtensionStore::WriteWithAudit(const std::string& key,
                                             const Extension* value,
                                             AuditEvent event) {
   rocksdb::WriteBatch batch;
-  rocksdb::Status status = value != nullptr
-                               ? batch.Put(key, value->SerializeAsString())
-                               : batch.Delete(key);
+  rocksdb::Status status =
+      value != nullptr
+          ? batch.Put(db_.extensions(), key, value->SerializeAsString())
+          : batch.Delete(db_.extensions(), key);
   if (!status.ok()) {
     return FromRocksStatus(status, "preparing an extension change");
   }
@@ -166,8 +168,8 @@ absl::StatusOr<std::vector<Extension>> ExtensionStore::List(
                         : keys::PrincipalExtensionPrefix(course_id, principal);
   std::vector<Extension> out;
   absl::Status status = ScanMessages<Extension>(
-      db_, prefix, absl::StrCat("the extensions of ", course_id),
-      [&](Extension extension) {
+      db_, db_.extensions(), prefix,
+      absl::StrCat("the extensions of ", course_id), [&](Extension extension) {
         if (item_id.empty() || extension.item_id() == item_id) {
           out.push_back(std::move(extension));
         }

@@ -16,10 +16,7 @@
 #include "handin/common/v1/extension.pb.h"
 #include "handin/storage/v1/storage_service.pb.h"
 #include "services/storage/audit_log.h"
-
-namespace rocksdb {
-class DB;
-}  // namespace rocksdb
+#include "services/storage/database.h"
 
 namespace handin::storage {
 
@@ -43,7 +40,7 @@ struct PutExtensionResult {
 class ExtensionStore {
  public:
   // `db`, `clock` and `audit` must outlive the store.
-  ExtensionStore(rocksdb::DB& db, const Clock& clock, AuditLog& audit)
+  ExtensionStore(Database& db, const Clock& clock, AuditLog& audit)
       : db_(db), clock_(clock), audit_(audit) {}
 
   // Stores `extension`, replacing the one of the same (course, item,
@@ -87,7 +84,7 @@ class ExtensionStore {
                               handin::storage::v1::AuditEvent event)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  rocksdb::DB& db_;
+  Database& db_;
   const Clock& clock_;
   AuditLog& audit_;
 

@@ -11,7 +11,8 @@
 
 namespace handin::storage {
 
-absl::StatusOr<std::string> IdAllocator::Next(const std::string& prefix) {
+absl::StatusOr<std::string> IdAllocator::Next(
+    rocksdb::ColumnFamilyHandle* family, const std::string& prefix) {
   absl::MutexLock lock(&mu_);
   auto last = last_.find(prefix);
   if (last == last_.end()) {
@@ -19,7 +20,7 @@ absl::StatusOr<std::string> IdAllocator::Next(const std::string& prefix) {
     // the newest one on disk.
     absl::Time newest = absl::InfinitePast();
     std::unique_ptr<rocksdb::Iterator> it(
-        db_.NewIterator(rocksdb::ReadOptions()));
+        db_.db().NewIterator(rocksdb::ReadOptions(), family));
     it->SeekForPrev(keys::PrefixEnd(prefix));
     if (it->Valid() && it->key().starts_with(prefix)) {
       absl::StatusOr<absl::Time> parsed =

@@ -9,9 +9,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "services/storage/database.h"
 
 namespace rocksdb {
-class DB;
+class ColumnFamilyHandle;
 }  // namespace rocksdb
 
 namespace handin::storage {
@@ -23,14 +24,16 @@ namespace handin::storage {
 // they were handed out. Thread-safe; `db` and `clock` must outlive it.
 class IdAllocator {
  public:
-  IdAllocator(rocksdb::DB& db, const Clock& clock) : db_(db), clock_(clock) {}
+  IdAllocator(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
-  // Returns the next id for keys <prefix><id>. The first call for a prefix
-  // reads its newest key. DATA_LOSS if that key does not end in an id.
-  absl::StatusOr<std::string> Next(const std::string& prefix);
+  // Returns the next id for keys <prefix><id> of the column family
+  // `family`. The first call for a prefix reads its newest key. DATA_LOSS
+  // if that key does not end in an id.
+  absl::StatusOr<std::string> Next(rocksdb::ColumnFamilyHandle* family,
+                                   const std::string& prefix);
 
  private:
-  rocksdb::DB& db_;
+  Database& db_;
   const Clock& clock_;
   absl::Mutex mu_;
   // The instant of the last id handed out, per prefix.

@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/storage/database.h"
 
 namespace handin::storage::keys {
 namespace {
@@ -58,6 +59,20 @@ uint64_t GetBigEndian64(absl::string_view bytes) {
 }
 
 }  // namespace
+
+absl::string_view ColumnFamilyOf(absl::string_view key) {
+  const absl::string_view kind = key.substr(0, key.find(kSep));
+  if (kind == kBlob || kind == kChunk || kind == kStaged) return kBlobsFamily;
+  if (kind == kSubmission) return kSubmissionsFamily;
+  if (kind == kByItem || kind == kByPrincipal || kind == kIdempotency ||
+      kind == kRefusalByItem || kind == kRefusalByPrincipal) {
+    return kIndexesFamily;
+  }
+  if (kind == kRefusal) return kRefusalsFamily;
+  if (kind == kExtension) return kExtensionsFamily;
+  if (kind == kAudit) return kAuditFamily;
+  return "";
+}
 
 absl::Status ValidateKeyComponent(absl::string_view what,
                                   absl::string_view component) {

@@ -8,29 +8,47 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-// The RocksDB key layout of the storage service. Everything lives in the
-// default column family; the first component names the kind of entry.
-// Components are joined with a NUL byte, which no id may contain
-// (ValidateKeyComponent), so a prefix scan for course "eecs598" never
-// strays into course "eecs598-w24", nor item "slides" into "slides/03-19".
-// Numbers are 16 lower-case hex digits, so they sort numerically.
+// The RocksDB key layout of the storage service. Entries live in the column
+// families of services/storage/database.h, grouped by what they hold (the
+// default family stays empty; a database with keys there is of the older,
+// single-family layout and is refused at Open). Within a family the first
+// component still names the kind of entry, so a key read anywhere (a dump,
+// a test) says what it is (ColumnFamilyOf). Components are joined with a
+// NUL byte, which no id may contain (ValidateKeyComponent), so a prefix
+// scan for course "eecs598" never strays into course "eecs598-w24", nor
+// item "slides" into "slides/03-19". Numbers are 16 lower-case hex digits,
+// so they sort numerically.
 //
+// blobs: content-addressed by SHA-256, chunked (no value over a chunk),
+// each distinct content stored once.
 //   blob\0<sha256 hex>                         -> BlobManifest (17 bytes)
 //   chunk\0<upload id>\0<offset>               -> the bytes at that offset
-//   staged\0<course>\0<principal>\0<key>      -> staging entry of a
+//   staged\0<course>\0<principal>\0<key>       -> staging entry of a
 //                                                resumable upload
+// submissions:
 //   sub\0<course>\0<submission id>             -> SubmissionRecord (proto)
+// indexes:
 //   by_item\0<course>\0<item>\0<submission id> -> "" (index)
 //   by_principal\0<course>\0<principal>\0<id>  -> "" (index)
-//   idem\0<course>\0<principal>\0<key>        -> submission id (index)
-//   refusal\0<course>\0<attempt id>           -> RefusedAttempt (proto)
+//   idem\0<course>\0<principal>\0<key>         -> submission id (index)
 //   refusal_by_item\0<course>\0<item>\0<attempt id>    -> RefusedAttempt
 //   refusal_by_principal\0<course>\0<principal>\0<id> -> RefusedAttempt
-//   ext\0<course>\0<principal>\0<item>        -> Extension (proto)
-//   audit\0<sequence>                         -> AuditEvent (proto)
+// refusals:
+//   refusal\0<course>\0<attempt id>            -> RefusedAttempt (proto)
+// extensions:
+//   ext\0<course>\0<principal>\0<item>         -> Extension (proto)
+// audit:
+//   audit\0<sequence>                          -> AuditEvent (proto)
 //
-// A submission's record, both indexes, its idem entry (when it has a key)
-// and its SUBMISSION_ACCEPTED audit event are one synced WriteBatch; so are
+// There is no separate by-time index: submission ids are commit instants
+// (IdAllocator), so a course's sub\0 keys already are its submissions in
+// time order, and the by_item and by_principal indexes are time-ordered
+// within their prefix. Grades have no family yet; the grading work adds
+// one (with its audit events in the audit family).
+//
+// A submission's record, both indexes, its idem entry (when it has a key),
+// its blob manifest and its SUBMISSION_ACCEPTED audit event are one synced
+// WriteBatch across the families; so are
 // a refusal, its indexes and its ATTEMPT_REFUSED event, and an extension
 // change and its event. Extensions are keyed principal first, so the
 // deadline service's read on every verdict (one principal and their groups)
@@ -47,6 +65,10 @@
 // Open and periodically). A resumable upload's staging entry owns its
 // chunks until it commits, restarts, or outlives the grace period.
 namespace handin::storage::keys {
+
+// Returns the name of the column family (database.h) that keys of `key`'s
+// kind live in; empty if `key` is of no kind above.
+absl::string_view ColumnFamilyOf(absl::string_view key);
 
 // Returns InvalidArgument naming `what` if `component` is empty or contains
 // a NUL byte.

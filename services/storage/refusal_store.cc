@@ -42,7 +42,8 @@ absl::Status ValidateAttempt(const RefusedAttempt& attempt) {
 absl::StatusOr<RefusedAttempt> RefusalStore::Record(RefusedAttempt attempt) {
   if (absl::Status s = ValidateAttempt(attempt); !s.ok()) return s;
   const std::string& course = attempt.course_id();
-  absl::StatusOr<std::string> id = ids_.Next(keys::RefusalPrefix(course));
+  absl::StatusOr<std::string> id =
+      ids_.Next(db_.refusals(), keys::RefusalPrefix(course));
   if (!id.ok()) return id.status();
   attempt.set_attempt_id(*std::move(id));
 
@@ -50,15 +51,17 @@ absl::StatusOr<RefusedAttempt> RefusalStore::Record(RefusedAttempt attempt) {
   // listing is one prefix scan.
   const std::string value = attempt.SerializeAsString();
   rocksdb::WriteBatch batch;
-  rocksdb::Status status =
-      batch.Put(keys::RefusalKey(course, attempt.attempt_id()), value);
+  rocksdb::Status status = batch.Put(
+      db_.refusals(), keys::RefusalKey(course, attempt.attempt_id()), value);
   if (status.ok()) {
-    status = batch.Put(keys::RefusalItemIndexKey(course, attempt.item_id(),
+    status = batch.Put(db_.indexes(),
+                       keys::RefusalItemIndexKey(course, attempt.item_id(),
                                                  attempt.attempt_id()),
                        value);
   }
   if (status.ok()) {
-    status = batch.Put(keys::RefusalPrincipalIndexKey(
+    status = batch.Put(db_.indexes(),
+                       keys::RefusalPrincipalIndexKey(
                            course, attempt.principal(), attempt.attempt_id()),
                        value);
   }
@@ -94,14 +97,17 @@ absl::StatusOr<std::vector<RefusedAttempt>> RefusalStore::List(
     return s;
   }
   std::string prefix = keys::RefusalPrefix(course_id);
+  rocksdb::ColumnFamilyHandle* family = db_.refusals();
   if (!item_id.empty()) {
     prefix = keys::RefusalItemIndexPrefix(course_id, item_id);
+    family = db_.indexes();
   } else if (!principal.empty()) {
     prefix = keys::RefusalPrincipalIndexPrefix(course_id, principal);
+    family = db_.indexes();
   }
   std::vector<RefusedAttempt> out;
   absl::Status status = ScanMessages<RefusedAttempt>(
-      db_, prefix, absl::StrCat("the refused attempts of ", course_id),
+      db_, family, prefix, absl::StrCat("the refused attempts of ", course_id),
       [&](RefusedAttempt attempt) {
         if (principal.empty() || attempt.principal() == principal) {
           out.push_back(std::move(attempt));

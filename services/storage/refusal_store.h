@@ -7,11 +7,8 @@
 #include "absl/strings/string_view.h"
 #include "handin/common/v1/common.pb.h"
 #include "services/storage/audit_log.h"
+#include "services/storage/database.h"
 #include "services/storage/id_allocator.h"
-
-namespace rocksdb {
-class DB;
-}  // namespace rocksdb
 
 namespace handin::storage {
 
@@ -23,7 +20,7 @@ namespace handin::storage {
 // Thread-safe. `db`, `ids` and `audit` must outlive the store.
 class RefusalStore {
  public:
-  RefusalStore(rocksdb::DB& db, IdAllocator& ids, AuditLog& audit)
+  RefusalStore(Database& db, IdAllocator& ids, AuditLog& audit)
       : db_(db), ids_(ids), audit_(audit) {}
 
   // Stores `attempt` with a new attempt_id (IdAllocator, per course) and
@@ -41,7 +38,7 @@ class RefusalStore {
       absl::string_view principal);
 
  private:
-  rocksdb::DB& db_;
+  Database& db_;
   IdAllocator& ids_;
   AuditLog& audit_;
 };

@@ -49,7 +49,7 @@ struct StagedScan {
 // Calls `visit(key, value)` for each entry under `prefix`, stopping at the
 // first error `visit` returns.
 template <typename Visit>
-absl::Status ForEachUnder(rocksdb::DB& db, const rocksdb::Snapshot* snapshot,
+absl::Status ForEachUnder(Database& db, const rocksdb::Snapshot* snapshot,
                           const std::string& prefix, absl::string_view what,
                           Visit visit) {
   const std::string end = keys::PrefixEnd(prefix);
@@ -57,7 +57,7 @@ absl::Status ForEachUnder(rocksdb::DB& db, const rocksdb::Snapshot* snapshot,
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
   read.iterate_upper_bound = &end_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(read));
+  std::unique_ptr<rocksdb::Iterator> it(db.db().NewIterator(read, db.blobs()));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     absl::Status status =
         visit(ToStringView(it->key()), ToStringView(it->value()));
@@ -66,7 +66,7 @@ absl::Status ForEachUnder(rocksdb::DB& db, const rocksdb::Snapshot* snapshot,
   return FromRocksStatus(it->status(), what);
 }
 
-absl::StatusOr<StagedScan> ScanStaged(rocksdb::DB& db,
+absl::StatusOr<StagedScan> ScanStaged(Database& db,
                                       const rocksdb::Snapshot* snapshot) {
   StagedScan scan;
   absl::Status status = ForEachUnder(
@@ -100,7 +100,8 @@ absl::StatusOr<StagedScan> ScanStaged(rocksdb::DB& db,
   chunk_read.snapshot = snapshot;
   chunk_read.iterate_upper_bound = &chunk_end_slice;
   chunk_read.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> chunks(db.NewIterator(chunk_read));
+  std::unique_ptr<rocksdb::Iterator> chunks(
+      db.db().NewIterator(chunk_read, db.blobs()));
   for (chunks->Seek(chunk_prefix); chunks->Valid();) {
     absl::StatusOr<keys::ChunkKeyParts> parts =
         keys::ParseChunkKey(ToStringView(chunks->key()));
@@ -114,9 +115,10 @@ absl::StatusOr<StagedScan> ScanStaged(rocksdb::DB& db,
   return scan;
 }
 
-void DeleteChunksOf(uint64_t upload_id, rocksdb::WriteBatch& batch) {
+void DeleteChunksOf(Database& db, uint64_t upload_id,
+                    rocksdb::WriteBatch& batch) {
   const std::string prefix = keys::UploadChunkPrefix(upload_id);
-  batch.DeleteRange(prefix, keys::PrefixEnd(prefix));
+  batch.DeleteRange(db.blobs(), prefix, keys::PrefixEnd(prefix));
 }
 
 }  // namespace
@@ -126,10 +128,10 @@ absl::StatusOr<SweepResult> SubmissionStore::SweepStaged() {
   absl::flat_hash_set<uint64_t> open_at_snapshot;
   {
     absl::MutexLock lock(&mu_);
-    snapshot = db_->GetSnapshot();
+    snapshot = db_->db().GetSnapshot();
     open_at_snapshot = live_upload_ids_;
   }
-  absl::Cleanup release = [&] { db_->ReleaseSnapshot(snapshot); };
+  absl::Cleanup release = [&] { db_->db().ReleaseSnapshot(snapshot); };
   absl::StatusOr<StagedScan> scan = ScanStaged(*db_, snapshot);
   if (!scan.ok()) return scan.status();
 
@@ -143,7 +145,7 @@ absl::StatusOr<SweepResult> SubmissionStore::SweepStaged() {
     if (owned.contains(upload_id) || open_at_snapshot.contains(upload_id)) {
       continue;
     }
-    DeleteChunksOf(upload_id, batch);
+    DeleteChunksOf(*db_, upload_id, batch);
     ++result.orphans_deleted;
   }
 
@@ -161,7 +163,8 @@ absl::StatusOr<SweepResult> SubmissionStore::SweepStaged() {
       continue;
     }
     std::string value;
-    rocksdb::Status found = db_->Get(rocksdb::ReadOptions(), key, &value);
+    rocksdb::Status found =
+        db_->db().Get(rocksdb::ReadOptions(), db_->blobs(), key, &value);
     if (found.IsNotFound()) continue;  // committed or aborted meanwhile
     if (!found.ok()) return FromRocksStatus(found, "reading a staged upload");
     absl::StatusOr<StagedEntry> entry = DecodeStagedEntry(value);
@@ -170,20 +173,21 @@ absl::StatusOr<SweepResult> SubmissionStore::SweepStaged() {
       ++result.staged_kept;
       continue;
     }
-    batch.Delete(key);
-    DeleteChunksOf(entry->upload_id, batch);
+    batch.Delete(db_->blobs(), key);
+    DeleteChunksOf(*db_, entry->upload_id, batch);
     ++result.staged_expired;
   }
   if (batch.Count() == 0) return result;
   // Unsynced: if this is lost in a crash, the next sweep redoes it.
-  absl::Status status = FromRocksStatus(
-      db_->Write(rocksdb::WriteOptions(), &batch), "deleting staged bytes");
+  absl::Status status =
+      FromRocksStatus(db_->db().Write(rocksdb::WriteOptions(), &batch),
+                      "deleting staged bytes");
   if (!status.ok()) return status;
   spdlog::info(
       "event=staged_swept data_dir={} staged_expired={} orphans_deleted={} "
       "staged_kept={} grace_s={}",
-      dir_, result.staged_expired, result.orphans_deleted, result.staged_kept,
-      absl::ToInt64Seconds(options_.staged_grace));
+      db_->dir(), result.staged_expired, result.orphans_deleted,
+      result.staged_kept, absl::ToInt64Seconds(options_.staged_grace));
   return result;
 }
 

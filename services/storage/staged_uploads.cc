@@ -175,7 +175,8 @@ absl::StatusOr<std::unique_ptr<Upload>> SubmissionStore::BeginResumable(
     const v1::StagedUpload& declared, int64_t resume_offset,
     const std::string& staged_key) {
   std::string value;
-  rocksdb::Status found = db_->Get(rocksdb::ReadOptions(), staged_key, &value);
+  rocksdb::Status found =
+      db_->db().Get(rocksdb::ReadOptions(), db_->blobs(), staged_key, &value);
   if (!found.ok() && !found.IsNotFound()) {
     return FromRocksStatus(found, "reading a staged upload");
   }
@@ -191,7 +192,7 @@ absl::StatusOr<std::unique_ptr<Upload>> SubmissionStore::BeginResumable(
     // Start over: the old bytes, if any, go in the new entry's batch.
     if (staged.has_value()) {
       const std::string prefix = keys::UploadChunkPrefix(staged->upload_id);
-      batch.DeleteRange(prefix, keys::PrefixEnd(prefix));
+      batch.DeleteRange(db_->blobs(), prefix, keys::PrefixEnd(prefix));
     }
     upload = NewUpload(declared.course_id());
     upload->staged_ = declared;
@@ -232,7 +233,7 @@ absl::StatusOr<std::unique_ptr<Upload>> SubmissionStore::BeginResumable(
   upload->staged_key_ = staged_key;
   PutStagedEntry(*upload, batch);
   absl::Status written =
-      FromRocksStatus(db_->Write(rocksdb::WriteOptions(), &batch),
+      FromRocksStatus(db_->db().Write(rocksdb::WriteOptions(), &batch),
                       "writing a staged upload's entry");
   if (!written.ok()) {
     Close(*upload);
@@ -254,7 +255,8 @@ absl::Status SubmissionStore::RehashStaged(Upload& upload,
   rocksdb::ReadOptions read;
   read.iterate_upper_bound = &end_slice;
   read.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(read, db_->blobs()));
   const auto damaged = [&](absl::string_view what) {
     return absl::DataLossError(
         absl::StrCat("the bytes staged under idempotency key \"",
@@ -287,7 +289,7 @@ void SubmissionStore::PutStagedEntry(Upload& upload,
                                      rocksdb::WriteBatch& batch) {
   upload.staged_.set_staged_bytes(upload.bytes_received_);
   *upload.staged_.mutable_last_write_at() = ToProtoTimestamp(clock_.Now());
-  batch.Put(upload.staged_key_,
+  batch.Put(db_->blobs(), upload.staged_key_,
             EncodeStagedEntry({upload.id_, upload.staged_}));
 }
 
@@ -303,8 +305,8 @@ absl::StatusOr<UploadQuery> SubmissionStore::QueryUpload(
     return query;
   }
   std::string value;
-  rocksdb::Status found = db_->Get(
-      rocksdb::ReadOptions(),
+  rocksdb::Status found = db_->db().Get(
+      rocksdb::ReadOptions(), db_->blobs(),
       keys::StagedUploadKey(course_id, principal, idempotency_key), &value);
   if (found.IsNotFound()) return query;
   if (!found.ok()) return FromRocksStatus(found, "reading a staged upload");

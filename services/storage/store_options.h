@@ -4,10 +4,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace rocksdb {
-struct Options;
+struct ColumnFamilyOptions;
+struct DBOptions;
 }  // namespace rocksdb
 
 namespace handin::storage {
@@ -20,9 +22,11 @@ struct StoreOptions {
   // Largest blob one upload may grow to, in bytes. Default 8 GiB: a sanity
   // bound; intake enforces each item's real limit.
   int64_t max_blob_bytes = int64_t{8} << 30;
-  // RocksDB memtable size. Up to max_write_buffers memtables of unflushed
-  // data (chunks included) sit in memory before writes stall, which is what
-  // bounds memory during large uploads. Default 32 MiB.
+  // RocksDB memtable size of the blobs column family. Up to
+  // max_write_buffers memtables of unflushed data (chunks included) sit in
+  // memory before writes stall, which is what bounds memory during large
+  // uploads; the memtables of all families together are capped at
+  // write_buffer_bytes * max_write_buffers. Default 32 MiB.
   size_t write_buffer_bytes = size_t{32} << 20;
   // Memtables kept before writes stall. Default 3.
   int max_write_buffers = 3;
@@ -35,9 +39,12 @@ struct StoreOptions {
   absl::Duration staged_grace = absl::Hours(1);
 };
 
-// Returns the RocksDB options a store opens its database with; the
-// definition explains each choice.
-rocksdb::Options ToRocksOptions(const StoreOptions& options);
+// Returns the RocksDB options a store opens its database with, and those of
+// its column family `family` (database.h); the definitions explain each
+// choice.
+rocksdb::DBOptions ToDbOptions(const StoreOptions& options);
+rocksdb::ColumnFamilyOptions ToColumnFamilyOptions(const StoreOptions& options,
+                                                   absl::string_view family);
 
 }  // namespace handin::storage
 

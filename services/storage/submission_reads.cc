@@ -23,7 +23,8 @@ absl::StatusOr<SubmissionRecord> SubmissionStore::ReadRecord(
     const std::string& key, absl::string_view course_id,
     absl::string_view submission_id) {
   std::string value;
-  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), key, &value);
+  rocksdb::Status status =
+      db_->db().Get(rocksdb::ReadOptions(), db_->submissions(), key, &value);
   if (status.IsNotFound()) {
     return absl::NotFoundError(
         absl::StrCat("no ", DescribeSubmission(course_id, submission_id)));
@@ -71,7 +72,8 @@ absl::StatusOr<std::vector<SubmissionRecord>> SubmissionStore::List(
     const rocksdb::Slice end_slice(end);
     rocksdb::ReadOptions read;
     read.iterate_upper_bound = &end_slice;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->db().NewIterator(read, db_->submissions()));
     for (it->Seek(prefix); it->Valid(); it->Next()) {
       SubmissionRecord& record = out.emplace_back();
       if (!record.ParseFromArray(it->value().data(),
@@ -97,7 +99,8 @@ absl::Status SubmissionStore::ListIndex(const std::string& prefix,
   const rocksdb::Slice end_slice(end);
   rocksdb::ReadOptions read;
   read.iterate_upper_bound = &end_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(read, db_->indexes()));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     const absl::string_view id = ToStringView(it->key()).substr(prefix.size());
     absl::StatusOr<SubmissionRecord> record =
@@ -124,8 +127,9 @@ absl::StatusOr<std::unique_ptr<BlobReader>> SubmissionStore::OpenBlob(
   if (!record.ok()) return record.status();
   const std::string what = DescribeSubmission(course_id, submission_id);
   std::string value;
-  rocksdb::Status status = db_->Get(
-      rocksdb::ReadOptions(), keys::BlobKey(record->sha256_hex()), &value);
+  rocksdb::Status status =
+      db_->db().Get(rocksdb::ReadOptions(), db_->blobs(),
+                    keys::BlobKey(record->sha256_hex()), &value);
   if (status.IsNotFound()) {
     return absl::DataLossError(absl::StrCat("the bytes of ", what, " (SHA-256 ",
                                             record->sha256_hex(),
@@ -143,7 +147,7 @@ absl::StatusOr<std::unique_ptr<BlobReader>> SubmissionStore::OpenBlob(
                      " bytes but the record says ", record->size_bytes()));
   }
   return std::unique_ptr<BlobReader>(
-      new BlobReader(db_.get(), manifest->upload_id, record->size_bytes(),
+      new BlobReader(*db_, manifest->upload_id, record->size_bytes(),
                      record->sha256_hex(), what, piece_bytes));
 }
 
@@ -160,8 +164,8 @@ SubmissionStore::FindByIdempotencyKey(absl::string_view course_id,
     }
   }
   std::string id;
-  rocksdb::Status status = db_->Get(
-      rocksdb::ReadOptions(),
+  rocksdb::Status status = db_->db().Get(
+      rocksdb::ReadOptions(), db_->indexes(),
       keys::IdempotencyKey(course_id, principal, idempotency_key), &id);
   if (status.IsNotFound()) return std::nullopt;
   if (!status.ok()) {

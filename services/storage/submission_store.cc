@@ -1,8 +1,6 @@
 #include "services/storage/submission_store.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <system_error>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
@@ -92,28 +90,10 @@ Upload::~Upload() {
 
 absl::StatusOr<std::unique_ptr<SubmissionStore>> SubmissionStore::Open(
     const std::string& dir, const Clock& clock, const StoreOptions& options) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot create the data directory ", dir, ": ", error.message()));
-  }
-  rocksdb::DB* db = nullptr;
-  rocksdb::Status opened = rocksdb::DB::Open(ToRocksOptions(options), dir, &db);
-  if (opened.IsIOError() &&
-      opened.ToString().find("lock") != std::string::npos) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the database in ", dir,
-        " is in use by another process (is another handin-storage running "
-        "on it?): ",
-        opened.ToString()));
-  }
-  if (!opened.ok()) {
-    return FromRocksStatus(opened,
-                           absl::StrCat("opening the database in ", dir));
-  }
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(dir, options);
+  if (!db.ok()) return db.status();
   std::unique_ptr<SubmissionStore> store(
-      new SubmissionStore(db, dir, clock, options));
+      new SubmissionStore(*std::move(db), clock, options));
   absl::StatusOr<SweepResult> swept = store->SweepStaged();
   if (!swept.ok()) return swept.status();
   spdlog::info(
@@ -135,19 +115,19 @@ absl::StatusOr<std::unique_ptr<SubmissionStore>> SubmissionStore::Open(
   return store;
 }
 
-SubmissionStore::SubmissionStore(rocksdb::DB* db, std::string dir,
+SubmissionStore::SubmissionStore(std::unique_ptr<Database> db,
                                  const Clock& clock,
                                  const StoreOptions& options)
-    : db_(db), dir_(std::move(dir)), clock_(clock), options_(options) {}
+    : db_(std::move(db)), clock_(clock), options_(options) {}
 
 SubmissionStore::~SubmissionStore() {
-  rocksdb::Status closed = db_->Close();
-  if (!closed.ok()) {
-    spdlog::error("event=close_failed data_dir={} error=\"{}\"", dir_,
-                  closed.ToString());
-    return;
-  }
-  spdlog::info("event=store_closed data_dir={}", dir_);
+  refusals_.reset();
+  extensions_.reset();
+  ids_.reset();
+  audit_.reset();
+  const std::string dir = db_->dir();
+  db_.reset();
+  spdlog::info("event=store_closed data_dir={}", dir);
 }
 
 absl::StatusOr<std::unique_ptr<Upload>> SubmissionStore::BeginUpload(
@@ -202,14 +182,14 @@ absl::Status SubmissionStore::AppendChunk(Upload& upload, int64_t offset,
   }
   if (size == 0) return absl::OkStatus();
   rocksdb::WriteBatch batch;
-  batch.Put(keys::ChunkKey(upload.id_, offset),
+  batch.Put(db_->blobs(), keys::ChunkKey(upload.id_, offset),
             rocksdb::Slice(data.data(), data.size()));
   const int64_t before = upload.bytes_received_;
   upload.bytes_received_ += size;
   if (upload.resumable()) PutStagedEntry(upload, batch);
   // Unsynced: the commit's synced write syncs the WAL, and with it these.
   absl::Status status =
-      FromRocksStatus(db_->Write(rocksdb::WriteOptions(), &batch),
+      FromRocksStatus(db_->db().Write(rocksdb::WriteOptions(), &batch),
                       absl::StrCat("writing a chunk at offset ", offset));
   if (!status.ok()) {
     upload.bytes_received_ = before;
@@ -245,9 +225,9 @@ absl::Status SubmissionStore::DeleteStaged(uint64_t upload_id,
                                            const std::string& staged_key) {
   rocksdb::WriteBatch batch;
   const std::string prefix = keys::UploadChunkPrefix(upload_id);
-  batch.DeleteRange(prefix, keys::PrefixEnd(prefix));
-  if (!staged_key.empty()) batch.Delete(staged_key);
-  return FromRocksStatus(db_->Write(rocksdb::WriteOptions(), &batch),
+  batch.DeleteRange(db_->blobs(), prefix, keys::PrefixEnd(prefix));
+  if (!staged_key.empty()) batch.Delete(db_->blobs(), staged_key);
+  return FromRocksStatus(db_->db().Write(rocksdb::WriteOptions(), &batch),
                          "deleting the staged bytes of an unfinished upload");
 }
 
@@ -314,8 +294,8 @@ absl::StatusOr<SubmissionRecord> SubmissionStore::Commit(
         record.idempotency_key());
     return **std::move(replay);
   }
-  absl::StatusOr<std::string> id =
-      ids_->Next(keys::SubmissionPrefix(record.course_id()));
+  absl::StatusOr<std::string> id = ids_->Next(
+      db_->submissions(), keys::SubmissionPrefix(record.course_id()));
   if (!id.ok()) return id.status();
   record.set_submission_id(*std::move(id));
   absl::StatusOr<SubmissionRecord> written =
@@ -353,25 +333,29 @@ absl::StatusOr<SubmissionRecord> SubmissionStore::WriteSubmission(
   rocksdb::WriteBatch batch;
   std::string existing;
   const std::string blob_key = keys::BlobKey(sha);
-  rocksdb::Status found = db_->Get(rocksdb::ReadOptions(), blob_key, &existing);
+  rocksdb::Status found =
+      db_->db().Get(rocksdb::ReadOptions(), db_->blobs(), blob_key, &existing);
   const bool dedupe = found.ok();
   if (found.IsNotFound()) {
-    batch.Put(blob_key,
+    batch.Put(db_->blobs(), blob_key,
               keys::EncodeManifest({upload.id_, record.size_bytes()}));
   } else if (dedupe) {
     // The same bytes are already stored: share them, drop the new copy.
     const std::string prefix = keys::UploadChunkPrefix(upload.id_);
-    batch.DeleteRange(prefix, keys::PrefixEnd(prefix));
+    batch.DeleteRange(db_->blobs(), prefix, keys::PrefixEnd(prefix));
   } else {
     return FromRocksStatus(found, absl::StrCat("looking up blob ", sha));
   }
-  if (upload.resumable()) batch.Delete(upload.staged_key_);
+  if (upload.resumable()) batch.Delete(db_->blobs(), upload.staged_key_);
   const std::string& course = record.course_id();
   const std::string& id = record.submission_id();
-  batch.Put(keys::ItemIndexKey(course, record.item_id(), id), "");
-  batch.Put(keys::PrincipalIndexKey(course, record.principal(), id), "");
+  batch.Put(db_->indexes(), keys::ItemIndexKey(course, record.item_id(), id),
+            "");
+  batch.Put(db_->indexes(),
+            keys::PrincipalIndexKey(course, record.principal(), id), "");
   if (!record.idempotency_key().empty()) {
-    batch.Put(keys::IdempotencyKey(course, record.principal(),
+    batch.Put(db_->indexes(),
+              keys::IdempotencyKey(course, record.principal(),
                                    record.idempotency_key()),
               id);
   }
@@ -395,7 +379,8 @@ absl::StatusOr<SubmissionRecord> SubmissionStore::WriteSubmission(
         *record.mutable_committed_at() = complete.recorded_at();
         record.set_audit_sequence(complete.sequence());
         record.set_audit_hash_hex(complete.hash_hex());
-        batch.Put(keys::SubmissionKey(course, id), record.SerializeAsString());
+        batch.Put(db_->submissions(), keys::SubmissionKey(course, id),
+                  record.SerializeAsString());
       });
   if (!written.ok()) return written.status();
   spdlog::info(

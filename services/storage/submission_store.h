@@ -23,6 +23,7 @@
 #include "handin/storage/v1/storage_service.pb.h"
 #include "services/storage/audit_log.h"
 #include "services/storage/blob_reader.h"
+#include "services/storage/database.h"
 #include "services/storage/extension_store.h"
 #include "services/storage/id_allocator.h"
 #include "services/storage/refusal_store.h"
@@ -30,7 +31,6 @@
 #include "services/storage/store_options.h"
 
 namespace rocksdb {
-class DB;
 class WriteBatch;
 }  // namespace rocksdb
 
@@ -106,13 +106,14 @@ struct UploadQuery {
 class SubmissionStore {
  public:
   // Opens (creating if missing) the database in `dir` and sweeps staged
-  // bytes as SweepStaged does (nothing is live yet): a process killed
+  // bytes as SweepStaged does (nothing is open yet): a process killed
   // mid-upload leaves them; resumable uploads within the grace period are
-  // kept. Submission ids take their instant from
-  // `clock`, which must outlive the store. Errors name the directory:
-  // FAILED_PRECONDITION if `dir` cannot be created or another process has
-  // the database open; DATA_LOSS if it is corrupt; others from RocksDB as
-  // FromRocksStatus maps them.
+  // kept. Submission ids take their instant from `clock`, which must
+  // outlive the store. Errors name the directory: those of Database::Open
+  // (FAILED_PRECONDITION if `dir` cannot be created, another process has
+  // the database open, or it has the older layout; DATA_LOSS if it is
+  // corrupt), and DATA_LOSS if the sweep or the audit log cannot read what
+  // they need.
   static absl::StatusOr<std::unique_ptr<SubmissionStore>> Open(
       const std::string& dir, const Clock& clock,
       const StoreOptions& options = StoreOptions());
@@ -254,7 +255,7 @@ class SubmissionStore {
   AuditLog& audit() { return *audit_; }
 
  private:
-  SubmissionStore(rocksdb::DB* db, std::string dir, const Clock& clock,
+  SubmissionStore(std::unique_ptr<Database> db, const Clock& clock,
                   const StoreOptions& options);
 
   // Returns the stored submission `record`'s idempotency key names:
@@ -296,11 +297,11 @@ class SubmissionStore {
       absl::string_view principal_filter,
       std::vector<handin::common::v1::SubmissionRecord>* out);
 
-  const std::unique_ptr<rocksdb::DB> db_;
-  const std::string dir_;
+  // Closed last, by the destructor, once nothing uses it.
+  std::unique_ptr<Database> db_;
   const Clock& clock_;
   const StoreOptions options_;
-  // Set by Open; hold no RocksDB resources, so they may outlive Close.
+  // Set by Open; hold no RocksDB resources of their own.
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<IdAllocator> ids_;
   std::unique_ptr<ExtensionStore> extensions_;

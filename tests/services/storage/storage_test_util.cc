@@ -2,12 +2,15 @@
 
 #include <memory>
 
+#include "absl/strings/escaping.h"
 #include "common/grpc_status.h"
 #include "common/sha256.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "rocksdb/iterator.h"
 #include "rocksdb/options.h"
+#include "services/storage/database.h"
+#include "services/storage/keys.h"
 
 namespace handin::storage::testing {
 namespace {
@@ -21,15 +24,20 @@ using handin::storage::v1::PutSubmissionResponse;
 using handin::storage::v1::ReadSubmissionRequest;
 using handin::storage::v1::StorageService;
 
-std::unique_ptr<rocksdb::DB> OpenRaw(const std::string& dir, bool read_only) {
-  rocksdb::Options options;
-  rocksdb::DB* db = nullptr;
-  rocksdb::Status status = read_only
-                               ? rocksdb::DB::OpenForReadOnly(options, dir, &db)
-                               : rocksdb::DB::Open(options, dir, &db);
-  EXPECT_TRUE(status.ok()) << "raw open of " << dir << ": "
-                           << status.ToString();
-  return std::unique_ptr<rocksdb::DB>(db);
+std::unique_ptr<Database> OpenRaw(const std::string& dir, bool read_only) {
+  absl::StatusOr<std::unique_ptr<Database>> db =
+      read_only ? Database::OpenReadOnly(dir) : Database::Open(dir, {});
+  EXPECT_TRUE(db.ok()) << "raw open of " << dir << ": " << db.status();
+  return db.ok() ? *std::move(db) : nullptr;
+}
+
+// The column family keys like `key` live in; fails the test if none.
+rocksdb::ColumnFamilyHandle* FamilyOf(const Database& db,
+                                      const std::string& key) {
+  rocksdb::ColumnFamilyHandle* family = db.Family(keys::ColumnFamilyOf(key));
+  EXPECT_NE(family, nullptr)
+      << "no column family holds keys like \"" << absl::CHexEscape(key) << "\"";
+  return family;
 }
 
 }  // namespace
@@ -77,10 +85,10 @@ SubmissionRecord RecordFor(const std::string& course, const std::string& item,
 std::vector<std::string> KeysUnder(const std::string& dir,
                                    const std::string& prefix) {
   std::vector<std::string> keys;
-  std::unique_ptr<rocksdb::DB> db = OpenRaw(dir, /*read_only=*/true);
-  if (db == nullptr) return keys;
+  std::unique_ptr<Database> db = OpenRaw(dir, /*read_only=*/true);
+  if (db == nullptr || FamilyOf(*db, prefix) == nullptr) return keys;
   std::unique_ptr<rocksdb::Iterator> it(
-      db->NewIterator(rocksdb::ReadOptions()));
+      db->db().NewIterator(rocksdb::ReadOptions(), FamilyOf(*db, prefix)));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
     keys.push_back(it->key().ToString());
@@ -95,25 +103,27 @@ int CountKeys(const std::string& dir, const std::string& prefix) {
 
 void PutRaw(const std::string& dir, const std::string& key,
             const std::string& value) {
-  std::unique_ptr<rocksdb::DB> db = OpenRaw(dir, /*read_only=*/false);
-  if (db == nullptr) return;
+  std::unique_ptr<Database> db = OpenRaw(dir, /*read_only=*/false);
+  if (db == nullptr || FamilyOf(*db, key) == nullptr) return;
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  EXPECT_TRUE(db->Put(sync, key, value).ok());
+  EXPECT_TRUE(db->db().Put(sync, FamilyOf(*db, key), key, value).ok());
 }
 
 void DeleteRaw(const std::string& dir, const std::string& key) {
-  std::unique_ptr<rocksdb::DB> db = OpenRaw(dir, /*read_only=*/false);
-  if (db == nullptr) return;
+  std::unique_ptr<Database> db = OpenRaw(dir, /*read_only=*/false);
+  if (db == nullptr || FamilyOf(*db, key) == nullptr) return;
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  EXPECT_TRUE(db->Delete(sync, key).ok());
+  EXPECT_TRUE(db->db().Delete(sync, FamilyOf(*db, key), key).ok());
 }
 
 std::string GetRaw(const std::string& dir, const std::string& key) {
-  std::unique_ptr<rocksdb::DB> db = OpenRaw(dir, /*read_only=*/true);
+  std::unique_ptr<Database> db = OpenRaw(dir, /*read_only=*/true);
   std::string value;
-  if (db != nullptr) (void)db->Get(rocksdb::ReadOptions(), key, &value);
+  if (db != nullptr && FamilyOf(*db, key) != nullptr) {
+    (void)db->db().Get(rocksdb::ReadOptions(), FamilyOf(*db, key), key, &value);
+  }
   return value;
 }
 

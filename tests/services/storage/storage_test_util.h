@@ -34,7 +34,8 @@ absl::StatusOr<handin::common::v1::SubmissionRecord> PutInStore(
     bool* replayed = nullptr);
 
 // Raw RocksDB access to the database in `dir`, which no store may have
-// open. Keys come from services/storage/keys.h.
+// open. Keys come from services/storage/keys.h; each call uses the column
+// family keys of its kind live in (keys::ColumnFamilyOf).
 // Returns the number of keys that start with `prefix`.
 int CountKeys(const std::string& dir, const std::string& prefix);
 // Returns every key under `prefix`, in order.
