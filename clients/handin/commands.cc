@@ -15,6 +15,7 @@
 #include "clients/handin/progress.h"
 #include "clients/handin/receipt.h"
 #include "clients/handin/receipt_verify.h"
+#include "clients/handin/upload_resume.h"
 
 namespace handin::client {
 namespace {
@@ -85,18 +86,20 @@ std::optional<int> CheckBeforeUpload(
   return LocalFailure(console, "not submitted; nothing was uploaded");
 }
 
-// One upload of `file` to `target`, with a progress bar when the console
-// wants one.
+// One upload of `file` to `target` from `offset`, with a progress bar
+// (continuing from `offset`) when the console wants one.
 UploadOutcome UploadOnce(intake::v1::IntakeService::StubInterface& stub,
                          const GlobalOptions& options, const LocalFile& file,
-                         const UploadTarget& target, const Clock& clock,
-                         Console& console) {
+                         const UploadTarget& target, int64_t offset,
+                         const Clock& clock, Console& console) {
   grpc::ClientContext context;
   PrepareContext(context, options);
   std::optional<ProgressBar> bar;
-  if (console.progress) bar.emplace(console.err, file.size_bytes, clock);
+  if (console.progress) {
+    bar.emplace(console.err, file.size_bytes, clock, offset);
+  }
   UploadOutcome outcome =
-      UploadFile(stub, context, file, target, [&bar](int64_t sent) {
+      UploadFile(stub, context, file, target, offset, [&bar](int64_t sent) {
         if (bar.has_value()) bar->Update(sent);
       });
   if (bar.has_value()) {
@@ -107,6 +110,49 @@ UploadOutcome UploadOnce(intake::v1::IntakeService::StubInterface& stub,
     }
   }
   return outcome;
+}
+
+// After `outcome`'s upload lost its connection: waits the backoff `delay`
+// (doubled each time), asks intake how much of the upload it holds, and
+// returns the offset to upload from, saying on `err` when that is a resume.
+// Asks again while intake cannot be reached, each time counting an
+// `attempt` of `submit.attempts`; when they run out, returns nullopt with
+// the last failure in `outcome.rpc`.
+std::optional<int64_t> AskWhereToResume(
+    intake::v1::IntakeService::StubInterface& stub,
+    const GlobalOptions& options, const SubmitOptions& submit,
+    const LocalFile& file, const UploadTarget& target, UploadOutcome& outcome,
+    int& attempt, absl::Duration& delay, Console& console) {
+  std::string failure =
+      DescribeLostUpload(outcome.rpc, options.server, outcome.sent);
+  while (attempt < submit.attempts) {
+    ++attempt;
+    console.err << "handin: " << failure << "; trying again in "
+                << absl::FormatDuration(delay) << " (attempt " << attempt
+                << " of " << submit.attempts << ", same idempotency key)\n";
+    absl::SleepFor(delay);
+    delay *= 2;
+    intake::v1::QueryWriteStatusRequest request;
+    request.set_course_id(target.course_id);
+    request.set_idempotency_key(target.idempotency_key);
+    intake::v1::QueryWriteStatusResponse held;
+    const grpc::Status query = CallIntake(
+        stub, &intake::v1::IntakeService::StubInterface::QueryWriteStatus,
+        options, request, &held);
+    const ResumePoint point = ResumePointFrom(query, held, file.size_bytes);
+    if (point.ask_again) {
+      outcome.rpc = query;
+      failure = DescribeRpcError(query, options.server);
+      continue;
+    }
+    if (point.offset > 0 && !held.complete()) {
+      console.err << "handin: connection lost; resuming at "
+                  << FormatBytes(point.offset) << " of "
+                  << FormatBytes(file.size_bytes) << "\n";
+    }
+    return point.offset;
+  }
+  return std::nullopt;
 }
 
 // Saves the signed receipt of `response` in `dir` and says where.
@@ -154,21 +200,29 @@ int RunSubmit(const GlobalOptions& options, const SubmitOptions& submit,
   const UploadTarget target{options.course, submit.item_id, *std::move(key)};
   UploadOutcome outcome;
   absl::Duration delay = submit.retry_delay;
-  for (int attempt = 1;; ++attempt) {
-    outcome = UploadOnce(**stub, options, *file, target, clock, console);
+  int64_t offset = 0;
+  bool started_again = false;
+  for (int attempt = 1;;) {
+    outcome =
+        UploadOnce(**stub, options, *file, target, offset, clock, console);
     if (!outcome.local.ok()) {
       return LocalFailure(console, outcome.local.message());
     }
-    if (outcome.rpc.error_code() != grpc::StatusCode::UNAVAILABLE ||
-        attempt >= submit.attempts) {
-      break;
+    if (outcome.rpc.ok()) break;
+    if (!started_again && ShouldStartAgain(outcome.rpc, offset)) {
+      started_again = true;
+      offset = 0;
+      console.err << "handin: intake cannot resume this upload ("
+                  << outcome.rpc.error_message()
+                  << "); sending it again from the start\n";
+      continue;
     }
-    console.err << "handin: " << DescribeRpcError(outcome.rpc, options.server)
-                << "; trying again in " << absl::FormatDuration(delay)
-                << " (attempt " << attempt + 1 << " of " << submit.attempts
-                << ", same idempotency key)\n";
-    absl::SleepFor(delay);
-    delay *= 2;
+    if (!LostConnection(outcome.rpc)) break;
+    const std::optional<int64_t> resume_at =
+        AskWhereToResume(**stub, options, submit, *file, target, outcome,
+                         attempt, delay, console);
+    if (!resume_at.has_value()) break;
+    offset = *resume_at;
   }
   if (!outcome.rpc.ok()) return ServerFailure(console, outcome.rpc, options);
   if (outcome.response.replayed()) {

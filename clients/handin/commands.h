@@ -19,10 +19,12 @@ struct SubmitOptions {
   // Upload even if the deadline check says the submission would be late,
   // without asking (--yes). Default false.
   bool assume_yes = false;
-  // How many times the upload is tried when intake cannot be reached or
-  // answers UNAVAILABLE, always with the same idempotency key, so a retry
-  // of an upload that was stored gets its receipt and stores nothing twice.
-  // Default 3.
+  // How many times the upload is tried when intake cannot be reached, the
+  // connection drops or intake answers UNAVAILABLE, always with the same
+  // idempotency key, so a retry of an upload that was stored gets its
+  // receipt and stores nothing twice. Each retry first asks intake how much
+  // it holds (QueryWriteStatus; a failed ask counts as an attempt) and
+  // resumes from there. Default 3.
   int attempts = 3;
   // How long to wait before the second attempt; doubled before each
   // further one. Default 2 s.
@@ -47,8 +49,14 @@ std::string ReceiptFileName(const common::v1::SubmissionRecord& record);
 //               (only when `console.interactive`) the answer is y or yes;
 //               without a terminal or on another answer it uploads nothing
 //               and returns kExitLocalError.
-// The upload carries a fresh random idempotency key; an UNAVAILABLE upload
-// is retried (`attempts`, `retry_delay`) with that key, saying so on `err`.
+// The upload carries a fresh random idempotency key. An upload that lost
+// its connection (UNAVAILABLE, or a stream broken part-way) is retried
+// (`attempts`, `retry_delay`) with that key, saying so on `err`: handin
+// asks intake how much it holds and sends only the rest, saying "connection
+// lost; resuming at <held> of <size>" on `err`, with the progress bar going
+// on from there; a resume intake refuses (FAILED_PRECONDITION) is sent
+// again from the start, once. A file that changed in the meantime is
+// refused by intake's SHA-256 check (DATA_LOSS).
 // A retry answered with an already stored submission says so on `err` and
 // prints that submission's receipt. The signed receipt is saved in
 // `receipt_dir` (ReceiptFileName) and its path printed; a receipt that

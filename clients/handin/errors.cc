@@ -13,7 +13,8 @@ namespace {
 // services/intake/upload_rules.h, PeerError).
 bool SentByIntake(absl::string_view message) {
   return absl::StartsWith(message, "deadline service") ||
-         absl::StartsWith(message, "storage service");
+         absl::StartsWith(message, "storage service") ||
+         absl::StartsWith(message, "an earlier attempt of this upload");
 }
 
 bool LooksLikeTlsFailure(absl::string_view message) {
@@ -109,6 +110,16 @@ std::string DescribeRpcError(const grpc::Status& status,
   return absl::StrCat("intake at ", server, " failed (",
                       CodeName(status.error_code()),
                       "): ", message.empty() ? "no details" : message);
+}
+
+std::string DescribeLostUpload(const grpc::Status& status,
+                               absl::string_view server, int64_t sent) {
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE || sent <= 0 ||
+      SentByIntake(status.error_message())) {
+    return DescribeRpcError(status, server);
+  }
+  return absl::StrCat("the connection to intake at ", server,
+                      " broke during the upload");
 }
 
 }  // namespace handin::client

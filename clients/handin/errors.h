@@ -1,6 +1,7 @@
 #ifndef HANDIN_CLIENTS_HANDIN_ERRORS_H_
 #define HANDIN_CLIENTS_HANDIN_ERRORS_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -41,6 +42,15 @@ inline constexpr int kExitLocalError = 2;
 //   anything else               "intake at S failed (CODE): <message>"
 std::string DescribeRpcError(const grpc::Status& status,
                              absl::string_view server);
+
+// Returns the one line (without "handin: ") for an upload to intake at
+// `server` that ended with `status` after `sent` bytes were handed to the
+// stream: "the connection to intake at S broke during the upload" for a
+// transport UNAVAILABLE once bytes went out (what DescribeRpcError says of
+// a closed socket is about a failed set-up; how much intake holds is
+// intake's to say), DescribeRpcError otherwise.
+std::string DescribeLostUpload(const grpc::Status& status,
+                               absl::string_view server, int64_t sent);
 
 }  // namespace handin::client
 

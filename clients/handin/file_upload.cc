@@ -87,13 +87,20 @@ absl::StatusOr<std::string> NewIdempotencyKey() {
 
 UploadOutcome UploadFile(intake::v1::IntakeService::StubInterface& stub,
                          grpc::ClientContext& context, const LocalFile& file,
-                         const UploadTarget& target,
+                         const UploadTarget& target, int64_t resume_offset,
                          const std::function<void(int64_t)>& on_progress,
                          int64_t chunk_bytes) {
   UploadOutcome outcome;
   std::ifstream in(file.path, std::ios::binary);
   if (!in) {
     outcome.local = OpenError(file.path, errno);
+    return outcome;
+  }
+  if (resume_offset < 0 || resume_offset > file.size_bytes ||
+      !in.seekg(resume_offset)) {
+    outcome.local =
+        ChangedError(file, absl::StrCat("it has fewer than the ", resume_offset,
+                                        " bytes already sent"));
     return outcome;
   }
   std::unique_ptr<grpc::ClientWriterInterface<intake::v1::UploadRequest>>
@@ -115,10 +122,12 @@ UploadOutcome UploadFile(intake::v1::IntakeService::StubInterface& stub,
   metadata.set_size_bytes(file.size_bytes);
   metadata.set_sha256_hex(file.sha256_hex);
   metadata.set_idempotency_key(target.idempotency_key);
+  metadata.set_resume_offset(resume_offset);
   bool open = writer->Write(request);
 
   // The one buffer: each chunk is read straight into the message's bytes.
-  int64_t sent = 0;
+  int64_t& sent = outcome.sent;
+  sent = resume_offset;
   while (open && sent < file.size_bytes) {
     common::v1::Chunk& chunk = *request.mutable_chunk();
     chunk.set_offset(sent);

@@ -48,6 +48,9 @@ struct UploadOutcome {
   // The call's status; OK means `response` holds the receipt.
   grpc::Status rpc;
   intake::v1::UploadResponse response;
+  // Bytes of the file handed to the stream, from offset 0 (a resumed
+  // upload's count starts at its resume offset).
+  int64_t sent = 0;
 };
 
 // What to upload and where it goes.
@@ -57,15 +60,21 @@ struct UploadTarget {
   std::string idempotency_key;
 };
 
-// Streams `file` to intake: the metadata (its inspected size and SHA-256),
-// the content in `chunk_bytes` chunks with their offsets, then the finish,
-// with one chunk buffer whatever the size. Stops sending as soon as the
-// server ends the stream (its status is in `rpc`). `on_progress`, if set, is
-// called with the bytes sent after each chunk. `context` carries the
-// caller's identity and options; it is used for this one call.
+// Streams `file` to intake: the metadata (its inspected size and SHA-256,
+// and `resume_offset`), the content from `resume_offset` on in
+// `chunk_bytes` chunks with their offsets, then the finish, with one chunk
+// buffer whatever the size. resume_offset 0 is a new upload; a larger one
+// (0 < resume_offset <= the file's size) continues an interrupted upload
+// with the same key, sending only the rest. Stops sending as soon as the
+// server ends the stream (its status is in `rpc`). `on_progress`, if set,
+// is called with the bytes sent from offset 0 after each chunk. `context`
+// carries the caller's identity and options; it is used for this one call.
+// A file that no longer has its inspected size is `local` DataLoss (intake
+// checks the SHA-256 of everything it holds at the commit, so a file whose
+// bytes changed is refused DATA_LOSS there).
 UploadOutcome UploadFile(intake::v1::IntakeService::StubInterface& stub,
                          grpc::ClientContext& context, const LocalFile& file,
-                         const UploadTarget& target,
+                         const UploadTarget& target, int64_t resume_offset,
                          const std::function<void(int64_t)>& on_progress,
                          int64_t chunk_bytes = kChunkBytes);
 

@@ -24,7 +24,7 @@ std::string FormatEta(absl::Duration left) {
 }  // namespace
 
 std::string RenderProgress(int64_t sent, int64_t total, absl::Duration elapsed,
-                           int bar_width) {
+                           int bar_width, int64_t resumed_at) {
   const double fraction =
       total <= 0 ? 1.0
                  : std::clamp(static_cast<double>(sent) / total, 0.0, 1.0);
@@ -34,19 +34,25 @@ std::string RenderProgress(int64_t sent, int64_t total, absl::Duration elapsed,
       absl::StrFormat("%3d%%", static_cast<int>(fraction * 100)), "  ",
       FormatBytes(sent), " / ", FormatBytes(total), "  ");
   const double seconds = absl::ToDoubleSeconds(elapsed);
-  if (seconds <= 0 || sent <= 0) {
+  const int64_t moved = sent - resumed_at;
+  if (seconds <= 0 || moved <= 0) {
     absl::StrAppend(&line, "--/s  ETA --");
     return line;
   }
-  const double rate = sent / seconds;
+  const double rate = moved / seconds;
   absl::StrAppend(&line, FormatBytes(static_cast<int64_t>(rate)), "/s  ETA ",
                   FormatEta(absl::Seconds((total - sent) / rate)));
   return line;
 }
 
 ProgressBar::ProgressBar(std::ostream& out, int64_t total_bytes,
-                         const Clock& clock)
-    : out_(out), total_(total_bytes), clock_(clock), start_(clock.Now()) {
+                         const Clock& clock, int64_t resumed_at)
+    : out_(out),
+      total_(total_bytes),
+      clock_(clock),
+      start_(clock.Now()),
+      resumed_at_(resumed_at),
+      sent_(resumed_at) {
   Draw();
 }
 
@@ -65,8 +71,10 @@ void ProgressBar::Done() {
 void ProgressBar::Draw() {
   last_draw_ = clock_.Now();
   // Trailing blanks erase what a longer previous line left behind.
-  out_ << "\r" << RenderProgress(sent_, total_, last_draw_ - start_) << "   "
-       << std::flush;
+  out_ << "\r"
+       << RenderProgress(sent_, total_, last_draw_ - start_,
+                         /*bar_width=*/30, resumed_at_)
+       << "   " << std::flush;
 }
 
 }  // namespace handin::client

@@ -88,5 +88,20 @@ TEST(DescribeRpcError, OtherFailuresNameTheServerAndTheCode) {
               HasSubstr("is not handin's intake"));
 }
 
+TEST(DescribeLostUpload, SaysHowFarTheUploadGotBeforeTheConnectionBroke) {
+  const grpc::Status closed(grpc::StatusCode::UNAVAILABLE, "Socket closed");
+  EXPECT_EQ(DescribeLostUpload(closed, kServer, 3 << 20),
+            "the connection to intake at 127.0.0.1:50051 broke during the "
+            "upload");
+  // Nothing sent yet: the connection could not be set up.
+  EXPECT_EQ(DescribeLostUpload(closed, kServer, 0),
+            DescribeRpcError(closed, kServer));
+  // Intake's own answer says more than the transport could.
+  const grpc::Status storage(grpc::StatusCode::UNAVAILABLE,
+                             "storage service unreachable: refused");
+  EXPECT_EQ(DescribeLostUpload(storage, kServer, 3 << 20),
+            DescribeRpcError(storage, kServer));
+}
+
 }  // namespace
 }  // namespace handin::client

@@ -155,6 +155,17 @@ TEST(RenderProgress, ShowsPercentRateAndEta) {
   EXPECT_THAT(line, HasSubstr("ETA 0:02"));
 }
 
+TEST(RenderProgress, AResumedUploadCountsItsRateFromWhereItResumed) {
+  // An earlier attempt sent 8 MiB; this one 1 MiB more in a second.
+  const std::string line =
+      RenderProgress(9 << 20, 10 << 20, absl::Seconds(1), /*bar_width=*/10,
+                     /*resumed_at=*/8 << 20);
+  EXPECT_THAT(line, HasSubstr("[#########-]"));
+  EXPECT_THAT(line, HasSubstr("9.0 MiB / 10.0 MiB"));
+  EXPECT_THAT(line, HasSubstr("1.0 MiB/s"));
+  EXPECT_THAT(line, HasSubstr("ETA 0:01"));
+}
+
 TEST(RenderProgress, HasNoRateBeforeAnyTimeHasPassed) {
   EXPECT_THAT(RenderProgress(0, 100, absl::ZeroDuration()),
               HasSubstr("ETA --"));
