@@ -139,7 +139,9 @@ void UploadReactor::HandleMetadata() {
   }
   const absl::Duration window =
       completion_window_.value_or(absl::ZeroDuration());
-  const absl::Duration elapsed = deps_.clock->Now() - started_at_;
+  // A resumed upload's window counts from its first attempt's start.
+  const absl::Duration elapsed =
+      resuming ? deps_.clock->Now() - started_at_ : absl::ZeroDuration();
   if (resuming) {
     if (absl::Status open =
             CheckResumeWindow(started_at_, deps_.clock->Now(), window);
