@@ -45,6 +45,13 @@ try {
 
 const problems = [];
 let checked = 0;
+const repoRoot = path.resolve(__dirname, "..", "..");
+
+// `file` as people find it: relative to the repository when inside it.
+function shownPath(file) {
+  const rel = path.relative(repoRoot, path.resolve(file));
+  return rel.startsWith("..") ? file : rel;
+}
 // Documents that passed the schema, for the unknown-field pass.
 const typed = [];
 
@@ -211,15 +218,15 @@ function generatorFile(entry) {
     : { key: path.basename(entry), file: entry };
 }
 
-function checkKustomization(file, k, manifests) {
+function checkKustomization(shown, file, k, manifests) {
   const dir = path.dirname(file);
   const listed = new Set((k.resources || []).map((r) => path.join(dir, r)));
   for (const r of listed) {
-    if (!fs.existsSync(r)) problem(file, null, `resource ${r} does not exist`);
+    if (!fs.existsSync(r)) problem(shown, null, `resource ${r} does not exist`);
   }
   for (const m of manifests) {
     if (path.dirname(m) === dir && m !== file && !listed.has(m)) {
-      problem(file, null, `${path.basename(m)} is not in resources: it ` +
+      problem(shown, null, `${path.basename(m)} is not in resources: it ` +
         "would not be deployed");
     }
   }
@@ -229,13 +236,13 @@ function checkKustomization(file, k, manifests) {
       const { key, file: rel } = generatorFile(entry);
       const source = path.join(dir, rel);
       if (!fs.existsSync(source)) {
-        problem(file, null, `configMapGenerator ${gen.name}: ${rel} does ` +
+        problem(shown, null, `configMapGenerator ${gen.name}: ${rel} does ` +
           "not exist");
         continue;
       }
       data[key] = fs.readFileSync(source, "utf8");
     }
-    checkDocument(file, {
+    checkDocument(shown, {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: gen.name, namespace: k.namespace },
@@ -247,11 +254,11 @@ function checkKustomization(file, k, manifests) {
 function checkDir(dir) {
   const manifests = manifestFiles(dir);
   if (manifests.length === 0) {
-    problem(dir, null, "no manifests found");
+    problem(shownPath(dir), null, "no manifests found");
     return;
   }
   for (const file of manifests) {
-    const shown = path.relative(process.cwd(), file) || file;
+    const shown = shownPath(file);
     const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8"));
     for (const d of docs) {
       if (d.errors.length > 0) {
@@ -261,7 +268,7 @@ function checkDir(dir) {
       const doc = d.toJS();
       if (doc === null || doc === undefined) continue;  // empty document
       if (path.basename(file) === "kustomization.yaml") {
-        checkKustomization(file, doc, manifests);
+        checkKustomization(shown, file, doc, manifests);
       } else {
         checkDocument(shown, doc);
       }
