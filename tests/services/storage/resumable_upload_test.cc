@@ -41,18 +41,7 @@ class ResumableUploadTest : public ::testing::Test {
 
   // The header of a resumable upload of bytes_ by ann.
   v1::PutHeader Header(int64_t resume_offset = 0) const {
-    v1::PutHeader header;
-    header.set_course_id(kCourse);
-    header.set_resume_offset(resume_offset);
-    v1::StagedUpload& resumable = *header.mutable_resumable();
-    resumable.set_course_id(kCourse);
-    resumable.set_principal("ann");
-    resumable.set_idempotency_key(kKey);
-    resumable.set_item_id("project-report");
-    resumable.set_size_bytes(static_cast<int64_t>(bytes_.size()));
-    resumable.set_sha256_hex(Sha256::Of(bytes_));
-    *resumable.mutable_started_at() = ToProtoTimestamp(started_at_);
-    return header;
+    return testing::ResumableHeader(Record(), started_at_, resume_offset);
   }
 
   SubmissionRecord Record() const {

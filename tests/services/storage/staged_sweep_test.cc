@@ -4,8 +4,6 @@
 #include <memory>
 #include <string>
 
-#include "common/proto_time.h"
-#include "common/sha256.h"
 #include "gtest/gtest.h"
 #include "services/storage/keys.h"
 #include "services/storage/submission_store.h"
@@ -40,18 +38,7 @@ class StagedSweepTest : public ::testing::Test {
   }
 
   v1::PutHeader Header(const std::string& key, int64_t resume_offset = 0) {
-    v1::PutHeader header;
-    header.set_course_id(kCourse);
-    header.set_resume_offset(resume_offset);
-    v1::StagedUpload& resumable = *header.mutable_resumable();
-    resumable.set_course_id(kCourse);
-    resumable.set_principal("ann");
-    resumable.set_idempotency_key(key);
-    resumable.set_item_id("project-report");
-    resumable.set_size_bytes(static_cast<int64_t>(bytes_.size()));
-    resumable.set_sha256_hex(Sha256::Of(bytes_));
-    *resumable.mutable_started_at() = ToProtoTimestamp(clock_.Now());
-    return header;
+    return testing::ResumableHeader(Record(key), clock_.Now(), resume_offset);
   }
 
   SubmissionRecord Record(const std::string& key) {

@@ -34,6 +34,7 @@ using ::handin::storage::testing::PutOverGrpc;
 using ::handin::storage::testing::ReadOverGrpc;
 using ::handin::storage::testing::ReadResult;
 using ::handin::storage::testing::RecordFor;
+using ::handin::storage::testing::ResumableHeader;
 using ::handin::storage::testing::TestBytes;
 using ::handin::storage::v1::PutSubmissionRequest;
 using ::handin::storage::v1::PutSubmissionResponse;
@@ -170,6 +171,65 @@ TEST_F(StorageCrashTest, KillDuringACommitStormLosesNoAcknowledgedWrite) {
     EXPECT_TRUE(
         ReadOverGrpc(*stub_, kCourse, record.submission_id()).status.ok());
   }
+}
+
+TEST_F(StorageCrashTest, AResumableUploadSurvivesKill9AndResumes) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  const std::string bytes = TestBytes(5 * kChunk + 3, 21);
+  SubmissionRecord record = RecordFor(kCourse, "project-report", "ann", bytes);
+  record.set_idempotency_key("k");
+  const absl::Time started_at = absl::FromUnixSeconds(1714600000);
+  const int64_t staged = 3 * kChunk;
+  v1::QueryUploadRequest query;
+  query.set_course_id(kCourse);
+  query.set_principal("ann");
+  query.set_idempotency_key("k");
+  const auto staged_bytes = [&] {
+    grpc::ClientContext context;
+    v1::QueryUploadResponse response;
+    grpc::Status status = stub_->QueryUpload(&context, query, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.staged().staged_bytes();
+  };
+
+  // A stream that has sent 3 chunks when the process dies.
+  grpc::ClientContext context;
+  PutSubmissionResponse response;
+  auto stream = stub_->PutSubmission(&context, &response);
+  PutSubmissionRequest message;
+  *message.mutable_header() = ResumableHeader(record, started_at, 0);
+  ASSERT_TRUE(stream->Write(message));
+  for (int64_t offset = 0; offset < staged; offset += kChunk) {
+    message.mutable_chunk()->set_offset(offset);
+    message.mutable_chunk()->set_data(bytes.substr(offset, kChunk));
+    ASSERT_TRUE(stream->Write(message));
+  }
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
+  while (staged_bytes() < staged && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_EQ(staged_bytes(), staged);
+  ASSERT_NO_FATAL_FAILURE(Kill9());
+  EXPECT_FALSE(stream->Finish().ok());
+
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  ASSERT_EQ(staged_bytes(), staged);
+  grpc::ClientContext resume_context;
+  auto resume = stub_->PutSubmission(&resume_context, &response);
+  *message.mutable_header() = ResumableHeader(record, started_at, staged);
+  ASSERT_TRUE(resume->Write(message));
+  message.mutable_chunk()->set_offset(staged);
+  message.mutable_chunk()->set_data(bytes.substr(staged));
+  ASSERT_TRUE(resume->Write(message));
+  *message.mutable_commit()->mutable_record() = record;
+  ASSERT_TRUE(resume->Write(message));
+  resume->WritesDone();
+  grpc::Status committed = resume->Finish();
+  ASSERT_TRUE(committed.ok()) << committed.error_message();
+  ReadResult read =
+      ReadOverGrpc(*stub_, kCourse, response.record().submission_id());
+  ASSERT_TRUE(read.status.ok()) << read.status;
+  EXPECT_TRUE(read.bytes == bytes) << "bytes differ after the resume";
 }
 
 TEST_F(StorageCrashTest, StartupFailureIsOneLineNamingTheDirectory) {

@@ -379,17 +379,11 @@ TEST_F(StorageServiceTest, RefusalsAreRecordedAndListedByItemAndPrincipal) {
 PutSubmissionRequest ResumableHeader(const std::string& bytes,
                                      const std::string& key,
                                      int64_t resume_offset) {
-  PutSubmissionRequest request = Header();
-  v1::PutHeader& header = *request.mutable_header();
-  header.set_resume_offset(resume_offset);
-  v1::StagedUpload& resumable = *header.mutable_resumable();
-  resumable.set_course_id(kCourse);
-  resumable.set_principal("ann");
-  resumable.set_idempotency_key(key);
-  resumable.set_item_id("project-report");
-  resumable.set_size_bytes(static_cast<int64_t>(bytes.size()));
-  resumable.set_sha256_hex(Sha256::Of(bytes));
-  resumable.mutable_started_at()->set_seconds(1714600000);
+  SubmissionRecord record = RecordFor(kCourse, "project-report", "ann", bytes);
+  record.set_idempotency_key(key);
+  PutSubmissionRequest request;
+  *request.mutable_header() = testing::ResumableHeader(
+      record, absl::FromUnixSeconds(1714600000), resume_offset);
   return request;
 }
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "common/grpc_status.h"
+#include "common/proto_time.h"
 #include "common/sha256.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
@@ -67,6 +68,22 @@ absl::StatusOr<SubmissionRecord> PutInStore(SubmissionStore& store,
     if (!appended.ok()) return appended;
   }
   return store.Commit(**upload, record, replayed);
+}
+
+v1::PutHeader ResumableHeader(const SubmissionRecord& record,
+                              absl::Time started_at, int64_t resume_offset) {
+  v1::PutHeader header;
+  header.set_course_id(record.course_id());
+  header.set_resume_offset(resume_offset);
+  v1::StagedUpload& resumable = *header.mutable_resumable();
+  resumable.set_course_id(record.course_id());
+  resumable.set_principal(record.principal());
+  resumable.set_idempotency_key(record.idempotency_key());
+  resumable.set_item_id(record.item_id());
+  resumable.set_size_bytes(record.size_bytes());
+  resumable.set_sha256_hex(record.sha256_hex());
+  *resumable.mutable_started_at() = ToProtoTimestamp(started_at);
+  return header;
 }
 
 SubmissionRecord RecordFor(const std::string& course, const std::string& item,

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "handin/common/v1/common.pb.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
 #include "services/storage/submission_store.h"
@@ -25,6 +26,13 @@ handin::common::v1::SubmissionRecord RecordFor(const std::string& course,
                                                const std::string& item,
                                                const std::string& principal,
                                                const std::string& bytes);
+
+// Returns the PutSubmission header of a resumable upload of `record`'s
+// content: course, principal, idempotency key, item, size and SHA-256 from
+// the record, `started_at` and `resume_offset` as given.
+handin::storage::v1::PutHeader ResumableHeader(
+    const handin::common::v1::SubmissionRecord& record, absl::Time started_at,
+    int64_t resume_offset);
 
 // Uploads `bytes` to `store` in `chunk_size` chunks and commits `record`
 // (SubmissionStore::Commit, `replayed` passed on).
