@@ -2,12 +2,16 @@
 
 #include <signal.h>
 
+#include <cstdio>
 #include <fstream>
 #include <random>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
 #include "common/caller.h"
 #include "common/sha256.h"
 #include "common/tls.h"
@@ -25,11 +29,9 @@ std::string Cluster::Binary(const std::string& name) {
   return BinaryDir() + "/bin/" + name;
 }
 
-Cluster::~Cluster() {
-  for (const char* name : kStopOrder) {
-    if (processes_.count(name) > 0) (void)Stop(name);
-  }
-}
+Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {}
+
+Cluster::~Cluster() { (void)StopAll(); }
 
 absl::Status Cluster::Start() {
   CommandResult tls = RunCommand(
@@ -41,53 +43,79 @@ absl::Status Cluster::Start() {
   if (tls.exit_code != 0) {
     return absl::InternalError(absl::StrCat("making TLS material: ", tls.err));
   }
-  const std::vector<std::string> tls_flags = {"--tls_cert=" + CertFile(),
-                                              "--tls_key=" + KeyFile(),
-                                              "--tls_ca=" + CaFile()};
-  auto with_tls = [&](std::vector<std::string> args) {
-    args.insert(args.end(), tls_flags.begin(), tls_flags.end());
+  const std::string policy =
+      options_.policy_file.empty()
+          ? SourceDir() + "/config/courses/eecs598-w24.textproto"
+          : options_.policy_file;
+  // Each service's own flags, then the TLS ones, then the caller's extras.
+  auto flags = [&](const std::string& service, std::vector<std::string> args) {
+    for (const std::string& flag :
+         {"--tls_cert=" + CertFile(), "--tls_key=" + KeyFile(),
+          "--tls_ca=" + CaFile()}) {
+      args.push_back(flag);
+    }
+    auto extra = options_.extra_flags.find(service);
+    if (extra != options_.extra_flags.end()) {
+      args.insert(args.end(), extra->second.begin(), extra->second.end());
+    }
     return args;
   };
   absl::Status started = StartService(
-      "storage", with_tls({"--mtls", "--data_dir=" + dir_.File("storage")}));
+      "storage", flags("storage", {"--mtls", "--data_dir=" + StorageDataDir()}),
+      0);
   if (!started.ok()) return started;
-  started = StartService("deadline",
-                         with_tls({"--mtls",
-                                   "--policy=" + SourceDir() +
-                                       "/config/courses/eecs598-w24.textproto",
-                                   "--storage_addr=" + TlsAddress("storage")}));
+  started = StartService(
+      "deadline",
+      flags("deadline", {"--mtls", "--policy=" + policy,
+                         "--storage_addr=" + TlsAddress("storage")}),
+      0);
   if (!started.ok()) return started;
-  started = StartService("intake",
-                         with_tls({"--deadline_addr=" + TlsAddress("deadline"),
-                                   "--storage_addr=" + TlsAddress("storage"),
-                                   "--receipt_key=" + ReceiptKeyFile()}));
+  started =
+      StartService("intake",
+                   flags("intake", {"--deadline_addr=" + TlsAddress("deadline"),
+                                    "--storage_addr=" + TlsAddress("storage"),
+                                    "--receipt_key=" + ReceiptKeyFile(),
+                                    "--spool_dir=" + dir_.File("spool")}),
+                   0);
   if (!started.ok()) return started;
-  return StartService("grading",
-                      with_tls({"--storage_addr=" + TlsAddress("storage"),
-                                "--deadline_addr=" + TlsAddress("deadline")}));
+  return StartService(
+      "grading",
+      flags("grading", {"--storage_addr=" + TlsAddress("storage"),
+                        "--deadline_addr=" + TlsAddress("deadline")}),
+      0);
 }
 
 absl::Status Cluster::StartService(const std::string& name,
-                                   const std::vector<std::string>& args) {
+                                   const std::vector<std::string>& args,
+                                   int port) {
   const std::string port_file = dir_.File(name + ".port");
+  std::remove(port_file.c_str());  // a restart must not read the old one
   std::vector<std::string> argv = {Binary("handin-" + name),
-                                   "--listen=127.0.0.1:0",
+                                   absl::StrCat("--listen=127.0.0.1:", port),
                                    "--port_file=" + port_file};
   argv.insert(argv.end(), args.begin(), args.end());
-  auto process = Subprocess::Start(argv, dir_.File(name + ".log"));
-  if (!process.ok()) return process.status();
-  processes_[name] = std::move(*process);
+  auto started = Subprocess::Start(argv, dir_.File(name + ".log"));
+  if (!started.ok()) return started.status();
+  Subprocess* process = started->get();
+  {
+    absl::MutexLock lock(&mu_);
+    args_[name] = args;
+    processes_[name] = *std::move(started);
+  }
 
   const absl::Time give_up = absl::Now() + absl::Seconds(30);
   while (absl::Now() < give_up) {
-    if (!processes_[name]->Running()) {
+    if (!process->Running()) {
       return absl::InternalError(
           absl::StrCat("handin-", name, " exited at start:\n", LogTail(name)));
     }
     std::ifstream in(port_file);
-    int port = 0;
-    if (in >> port && port > 0) {
-      ports_[name] = port;
+    int bound = 0;
+    if (in >> bound && bound > 0) {
+      {
+        absl::MutexLock lock(&mu_);
+        ports_[name] = bound;
+      }
       CommandResult health = RunCommand(
           {Binary("handin-health"), "--quiet", "--addr=" + TlsAddress(name),
            "--ca=" + CaFile(), "--cert=" + CertFile(), "--key=" + KeyFile()});
@@ -99,22 +127,84 @@ absl::Status Cluster::StartService(const std::string& name,
       "handin-", name, " did not report SERVING in 30 s:\n", LogTail(name)));
 }
 
-absl::StatusOr<int> Cluster::Stop(const std::string& service) {
+std::unique_ptr<Subprocess> Cluster::TakeProcess(const std::string& service) {
+  absl::MutexLock lock(&mu_);
   auto it = processes_.find(service);
-  if (it == processes_.end()) {
-    return absl::NotFoundError(absl::StrCat(service, " is not running"));
-  }
+  if (it == processes_.end()) return nullptr;
   std::unique_ptr<Subprocess> process = std::move(it->second);
   processes_.erase(it);
+  return process;
+}
+
+absl::StatusOr<int> Cluster::Stop(const std::string& service) {
+  std::unique_ptr<Subprocess> process = TakeProcess(service);
+  if (process == nullptr) {
+    return absl::NotFoundError(absl::StrCat(service, " is not running"));
+  }
   process->Signal(SIGTERM);
   return process->Wait(absl::Seconds(15));
 }
 
+absl::Status Cluster::StopAll() {
+  absl::Status first;
+  for (const char* name : kStopOrder) {
+    absl::StatusOr<int> code = Stop(name);
+    if (!code.ok() && !absl::IsNotFound(code.status())) {
+      first.Update(code.status());
+    } else if (code.ok() && *code != 0) {
+      first.Update(
+          absl::InternalError(absl::StrCat("handin-", name, " exited ", *code,
+                                           " on SIGTERM:\n", LogTail(name))));
+    }
+  }
+  return first;
+}
+
+absl::StatusOr<int> Cluster::Kill(const std::string& service) {
+  std::unique_ptr<Subprocess> process = TakeProcess(service);
+  if (process == nullptr) {
+    return absl::NotFoundError(absl::StrCat(service, " is not running"));
+  }
+  process->Signal(SIGKILL);
+  return process->Wait(absl::Seconds(15));
+}
+
+absl::Status Cluster::Restart(const std::string& service) {
+  std::vector<std::string> args;
+  int port = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    if (processes_.count(service) > 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(service, " is running"));
+    }
+    auto known = args_.find(service);
+    if (known == args_.end() || ports_.count(service) == 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(service, " was never started"));
+    }
+    args = known->second;
+    port = ports_.at(service);
+  }
+  return StartService(service, args, port);
+}
+
+absl::StatusOr<pid_t> Cluster::Pid(const std::string& service) const {
+  absl::MutexLock lock(&mu_);
+  auto it = processes_.find(service);
+  if (it == processes_.end()) {
+    return absl::NotFoundError(absl::StrCat(service, " is not running"));
+  }
+  return it->second->pid();
+}
+
 std::string Cluster::Address(const std::string& service) const {
+  absl::MutexLock lock(&mu_);
   return absl::StrCat("127.0.0.1:", ports_.at(service));
 }
 
 std::string Cluster::TlsAddress(const std::string& service) const {
+  absl::MutexLock lock(&mu_);
   return absl::StrCat("localhost:", ports_.at(service));
 }
 
@@ -150,29 +240,53 @@ std::string PdfBytes(int pages) {
   return bytes.ok() ? *std::move(bytes) : "";
 }
 
-grpc::Status UploadDirect(Cluster& cluster, const std::string& user,
-                          const std::string& item, const std::string& content,
-                          const std::string& key,
-                          intake::v1::UploadResponse* response) {
+grpc::Status UploadDirect(Cluster& cluster, const DirectUpload& upload,
+                          intake::v1::UploadResponse* response,
+                          bool* finish_sent) {
+  if (finish_sent != nullptr) *finish_sent = false;
   auto intake = intake::v1::IntakeService::NewStub(cluster.Channel("intake"));
   grpc::ClientContext context;
-  AttachCaller(context, user);
+  AttachCaller(context, upload.user);
+  if (upload.timeout != absl::InfiniteDuration()) {
+    context.set_deadline(absl::ToChronoTime(absl::Now() + upload.timeout));
+  }
   auto writer = intake->Upload(&context, response);
   intake::v1::UploadRequest message;
   intake::v1::UploadMetadata& metadata = *message.mutable_metadata();
   metadata.set_course_id("eecs598-w24");
-  metadata.set_item_id(item);
-  metadata.set_file_name("upload.pdf");
-  metadata.set_size_bytes(static_cast<int64_t>(content.size()));
-  metadata.set_sha256_hex(Sha256::Of(content));
-  metadata.set_idempotency_key(key);
+  metadata.set_item_id(upload.item);
+  metadata.set_file_name(upload.file_name);
+  metadata.set_size_bytes(static_cast<int64_t>(upload.content.size()));
+  metadata.set_sha256_hex(Sha256::Of(upload.content));
+  metadata.set_idempotency_key(upload.key);
   bool open = writer->Write(message);
-  message.mutable_chunk()->set_data(content);
-  if (open) open = writer->Write(message);
-  message.mutable_finish();
-  if (open) writer->Write(message);
+  const absl::string_view content = upload.content;
+  const size_t chunk_bytes =
+      upload.chunk_bytes > 0 ? upload.chunk_bytes : content.size();
+  size_t offset = 0;
+  do {  // one chunk at least, even of no bytes
+    const absl::string_view data = content.substr(offset, chunk_bytes);
+    message.mutable_chunk()->set_offset(static_cast<int64_t>(offset));
+    message.mutable_chunk()->set_data(data.data(), data.size());
+    open = open && writer->Write(message);
+    offset += data.size();
+  } while (open && offset < content.size());
+  if (open) {
+    if (finish_sent != nullptr) *finish_sent = true;
+    message.mutable_finish();
+    writer->Write(message);
+  }
   writer->WritesDone();
   return writer->Finish();
+}
+
+grpc::Status UploadDirect(Cluster& cluster, const std::string& user,
+                          const std::string& item, const std::string& content,
+                          const std::string& key,
+                          intake::v1::UploadResponse* response) {
+  return UploadDirect(
+      cluster, {.user = user, .item = item, .content = content, .key = key},
+      response);
 }
 
 }  // namespace handin::testing

@@ -1,12 +1,18 @@
 #ifndef HANDIN_TESTS_INTEGRATION_CLUSTER_H_
 #define HANDIN_TESTS_INTEGRATION_CLUSTER_H_
 
+#include <sys/types.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "handin/intake/v1/intake_service.grpc.pb.h"
 #include "tests/testing/subprocess.h"
@@ -14,22 +20,53 @@
 
 namespace handin::testing {
 
+// How a Cluster starts its services. The defaults are scripts/up's.
+struct ClusterOptions {
+  // The course policy the deadline service serves. Empty (the default): the
+  // reference course, config/courses/eecs598-w24.textproto.
+  std::string policy_file;
+  // More flags for a service ("storage", "deadline", "intake", "grading"),
+  // after the cluster's own, so a repeated flag wins. Default: none.
+  std::map<std::string, std::vector<std::string>> extra_flags;
+};
+
 // The four real handin binaries from the build, started the way scripts/up
 // starts them: TLS with a fresh course CA, mutual TLS for deadline and
-// storage, ephemeral loopback ports, the reference course, and a RocksDB
-// in a temporary directory.
+// storage, ephemeral loopback ports, the reference course, a RocksDB in a
+// temporary directory and intake's spool beside it.
+//
+// Thread-safe: one thread may Kill and Restart services while others take
+// channels to them.
 class Cluster {
  public:
-  Cluster() = default;
-  // Stops every service with SIGTERM (SIGKILL after 15 s).
+  explicit Cluster(ClusterOptions options = {});
+  // Stops every running service (StopAll).
   ~Cluster();
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
 
   // Makes the TLS material and starts storage, deadline, intake and grading
   // in that order, each waited on until its health service says SERVING.
   absl::Status Start();
 
-  // Sends SIGTERM to `service` and returns its exit code.
+  // Sends SIGTERM to `service` and returns its exit code (DeadlineExceeded
+  // if it still runs after 15 s; it is then killed). NotFound if it is not
+  // running.
   absl::StatusOr<int> Stop(const std::string& service);
+  // Stops every running service in the order grading, intake, deadline,
+  // storage (callers before callees). The first error, if any.
+  absl::Status StopAll();
+
+  // Sends SIGKILL to `service` (no shutdown of any kind) and returns its
+  // exit code, 128 + SIGKILL when the signal killed it. NotFound if it is
+  // not running.
+  absl::StatusOr<int> Kill(const std::string& service);
+  // Starts a stopped or killed `service` again with the flags, the port and
+  // the data it had, and waits until it says SERVING. FailedPrecondition if
+  // it is running or was never started.
+  absl::Status Restart(const std::string& service);
+  // The process id of running `service`; NotFound if it is not running.
+  absl::StatusOr<pid_t> Pid(const std::string& service) const;
 
   // "127.0.0.1:<port>" of "intake", "deadline", "storage" or "grading".
   std::string Address(const std::string& service) const;
@@ -46,18 +83,29 @@ class Cluster {
   std::string ReceiptPublicKeyFile() const {
     return dir_.File("keys/receipt.pub");
   }
+  // The storage service's --data_dir (kept across restarts).
+  std::string StorageDataDir() const { return dir_.File("storage"); }
   // Path of a binary in the build tree's bin/.
   static std::string Binary(const std::string& name);
-  // The last lines of `service`'s log, for failure messages.
+  // The last lines of `service`'s log (every run of it), for failure
+  // messages.
   std::string LogTail(const std::string& service) const;
 
  private:
+  // Starts handin-<name> with `args` on `port` (0: an ephemeral one, read
+  // back from its port file) and waits for SERVING.
   absl::Status StartService(const std::string& name,
-                            const std::vector<std::string>& args);
+                            const std::vector<std::string>& args, int port);
+  std::unique_ptr<Subprocess> TakeProcess(const std::string& service);
 
+  const ClusterOptions options_;
   TempDir dir_;
-  std::map<std::string, std::unique_ptr<Subprocess>> processes_;
-  std::map<std::string, int> ports_;
+  mutable absl::Mutex mu_;
+  std::map<std::string, std::unique_ptr<Subprocess>> processes_
+      ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int> ports_ ABSL_GUARDED_BY(mu_);
+  // Each service's flags (besides --listen and --port_file), for Restart.
+  std::map<std::string, std::vector<std::string>> args_ ABSL_GUARDED_BY(mu_);
 };
 
 // Content the reference course accepts (intake checks it by its bytes):
@@ -67,9 +115,34 @@ class Cluster {
 std::string CodeZip(size_t random_bytes, unsigned seed);
 std::string PdfBytes(int pages);
 
-// Uploads `content` for `item` of the reference course as `user` straight
-// through intake's gRPC API (no client-side checks), in one chunk, with
-// idempotency key `key`; returns the call's status and fills `response`.
+// One upload straight through intake's gRPC API (no client-side checks).
+struct DirectUpload {
+  // The caller identity attached to the call.
+  std::string user;
+  // An item of the reference course, e.g. "project-code".
+  std::string item;
+  // The file's bytes; their size and SHA-256 go in the metadata.
+  std::string content;
+  // The idempotency key; empty: none.
+  std::string key;
+  // The file name in the metadata.
+  std::string file_name = "upload.pdf";
+  // Bytes per chunk message; 0 (the default): the whole content in one.
+  size_t chunk_bytes = 0;
+  // The call's deadline from now; default: none.
+  absl::Duration timeout = absl::InfiniteDuration();
+};
+
+// Sends `upload` to the cluster's intake (metadata, chunks, finish) and
+// returns the call's status, filling `response`. When `finish_sent` is not
+// null it is set to true once every chunk has gone out and the finish is
+// about to be written, and false before: intake may only commit an upload
+// whose finish was sent.
+grpc::Status UploadDirect(Cluster& cluster, const DirectUpload& upload,
+                          intake::v1::UploadResponse* response,
+                          bool* finish_sent = nullptr);
+// UploadDirect for `content` for `item` of the reference course as `user`,
+// in one chunk, with idempotency key `key`.
 grpc::Status UploadDirect(Cluster& cluster, const std::string& user,
                           const std::string& item, const std::string& content,
                           const std::string& key,
