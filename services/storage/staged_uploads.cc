@@ -147,8 +147,9 @@ absl::StatusOr<std::unique_ptr<Upload>> SubmissionStore::BeginUpload(
   }
   absl::Status valid =
       keys::ValidateKeyComponent("course_id", header.course_id());
-  if (valid.ok())
+  if (valid.ok()) {
     valid = ValidateResumable(header.resumable(), header.course_id());
+  }
   if (!valid.ok()) return valid;
   const v1::StagedUpload& declared = header.resumable();
   std::string staged_key = keys::StagedUploadKey(
@@ -201,8 +202,7 @@ absl::StatusOr<std::unique_ptr<Upload>> SubmissionStore::BeginResumable(
     if (!staged.has_value()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "resume_offset is ", resume_offset,
-          " but nothing is staged under "
-          "idempotency key \"",
+          " but nothing is staged under idempotency key \"",
           declared.idempotency_key(),
           "\" (0 bytes staged: it was committed, expired or never started); "
           "ask QueryUpload, or start over with resume_offset 0"));
