@@ -142,6 +142,7 @@ std::optional<int64_t> AskWhereToResume(
     const ResumePoint point = ResumePointFrom(query, held, file.size_bytes);
     if (point.ask_again) {
       outcome.rpc = query;
+      outcome.sent = 0;  // The last failure is the ask's, not the upload's.
       failure = DescribeRpcError(query, options.server);
       continue;
     }
@@ -224,7 +225,14 @@ int RunSubmit(const GlobalOptions& options, const SubmitOptions& submit,
     if (!resume_at.has_value()) break;
     offset = *resume_at;
   }
-  if (!outcome.rpc.ok()) return ServerFailure(console, outcome.rpc, options);
+  if (!outcome.rpc.ok()) {
+    // What a closed socket means after bytes went out is not a set-up
+    // problem, which is how DescribeRpcError reads it.
+    console.err << "handin: "
+                << DescribeLostUpload(outcome.rpc, options.server, outcome.sent)
+                << "\n";
+    return kExitServerError;
+  }
   if (outcome.response.replayed()) {
     console.err << "handin: an earlier attempt of this upload was already "
                    "stored; this is its receipt\n";

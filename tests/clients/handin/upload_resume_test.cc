@@ -181,7 +181,8 @@ class SubmitResumeTest : public ::testing::Test {
 
   // Submits `content` through a proxy that cuts the connection once after
   // `cut_after` bytes towards intake.
-  int SubmitThroughCut(const std::string& content, int64_t cut_after) {
+  int SubmitThroughCut(const std::string& content, int64_t cut_after,
+                       int attempts = 3) {
     const std::string path = dir_.File("report.pdf");
     std::ofstream(path, std::ios::binary) << content;
     const std::string intake = harness_.intake_address();
@@ -197,6 +198,8 @@ class SubmitResumeTest : public ::testing::Test {
     // Long enough for intake to let go of the broken stream (else the
     // resume is asked to wait, which costs an attempt).
     submit.retry_delay = absl::Milliseconds(500);
+    submit.attempts = attempts;
+    proxy_address_ = options.server;
     const int code = RunSubmit(options, submit, clock_,
                                Console{out_, err_, /*progress=*/false});
     EXPECT_TRUE((*proxy)->cut()) << "the proxy never cut; test the cut";
@@ -204,6 +207,7 @@ class SubmitResumeTest : public ::testing::Test {
   }
 
   IntakeHarness harness_;
+  std::string proxy_address_;
   SystemClock clock_;
   TempDir dir_;
   std::ostringstream out_;
@@ -226,6 +230,14 @@ TEST_F(SubmitResumeTest, ALostConnectionIsResumedAndStoredOnce) {
   const auto headers = harness_.storage().headers();
   ASSERT_EQ(headers.size(), 2u);
   EXPECT_GT(headers[1].resume_offset(), 0);
+}
+
+TEST_F(SubmitResumeTest, WithoutAttemptsLeftALostConnectionIsSaidAsSuch) {
+  EXPECT_EQ(SubmitThroughCut(Patterned(kFileBytes), kCutAfter, /*attempts=*/1),
+            kExitServerError);
+  EXPECT_EQ(err_.str(), "handin: the connection to intake at " +
+                            proxy_address_ + " broke during the upload\n");
+  EXPECT_TRUE(harness_.storage().committed().empty());
 }
 
 TEST_F(SubmitResumeTest, ARefusedResumeIsSentAgainFromTheStartOnce) {
