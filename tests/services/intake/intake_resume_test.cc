@@ -4,7 +4,11 @@
 // match what is held. Runs the real intake against the in-memory fakes
 // (the fake storage stages broken resumable streams as the proto says).
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +22,7 @@
 #include "tests/services/intake/content_upload.h"
 #include "tests/services/intake/intake_harness.h"
 #include "tests/services/intake/upload_messages.h"
+#include "tests/testing/ports.h"
 #include "tests/testing/temp_dir.h"
 
 namespace handin::testing {
@@ -297,6 +302,42 @@ TEST_F(IntakeResumeTest, ARefusedUploadLeavesNoSpoolCopy) {
   const UploadResult result = Resume(content, 1200, "project-proposal");
   EXPECT_EQ(result.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(Spooled(), IsEmpty());
+}
+
+TEST(IntakeSpoolSweep, CopiesLeftPastTheGracePeriodAreSweptAtStart) {
+  TempDir dir;
+  const std::string spool = dir.File("spool");
+  std::filesystem::create_directories(spool);
+  std::filesystem::permissions(spool, std::filesystem::perms::owner_all);
+  const std::string stale = spool + "/resumable-stale";
+  const std::string fresh = spool + "/resumable-fresh";
+  std::ofstream(stale) << "left by an upload that was never resumed";
+  std::ofstream(fresh) << "written within the grace period";
+  // Written long before the harness's clock (2024) minus the grace.
+  const timespec times[2] = {{0, UTIME_OMIT}, {1500000000, 0}};
+  ASSERT_EQ(utimensat(AT_FDCWD, stale.c_str(), times, 0), 0);
+  intake::IntakeOptions options = ContentOptions(spool);
+  IntakeHarness harness(options);
+  ASSERT_TRUE(harness.Start().ok());
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  // The fresh file's time is today's, after the harness's 2024 clock.
+  EXPECT_TRUE(std::filesystem::exists(fresh));
+}
+
+TEST(IntakeQueryWriteStatus, IsUnavailableWhenStorageCannotBeReached) {
+  IntakeHarness harness;
+  const std::string nowhere = IntakeHarness::Loopback(UnusedPort());
+  ASSERT_TRUE(harness.StartIntake(nowhere, nowhere).ok());
+  grpc::ClientContext context;
+  AttachCaller(context, "alice");
+  intake::v1::QueryWriteStatusRequest request;
+  request.set_course_id(kCourse);
+  request.set_idempotency_key("key-r");
+  intake::v1::QueryWriteStatusResponse response;
+  const grpc::Status status =
+      harness.NewIntakeStub()->QueryWriteStatus(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("storage service unreachable"));
 }
 
 }  // namespace
