@@ -102,11 +102,11 @@ class Ledger {
     upload.finish_sent = upload.finish_sent || finish_sent;
     ++attempts_;
     ++outcomes_[status.error_code()];
-    if (!status.ok())
-      last_message_[status.error_code()] = status.error_message();
     if (status.ok()) {
       receipts_.push_back({principal, key, response.submission(),
                            response.replayed(), absl::Now()});
+    } else {
+      last_message_[status.error_code()] = status.error_message();
     }
   }
 
