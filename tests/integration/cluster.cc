@@ -256,8 +256,11 @@ grpc::Status UploadDirect(Cluster& cluster, const DirectUpload& upload,
   metadata.set_course_id("eecs598-w24");
   metadata.set_item_id(upload.item);
   metadata.set_file_name(upload.file_name);
-  metadata.set_size_bytes(static_cast<int64_t>(upload.content.size()));
-  metadata.set_sha256_hex(Sha256::Of(upload.content));
+  metadata.set_size_bytes(upload.declared_size.value_or(
+      static_cast<int64_t>(upload.content.size())));
+  metadata.set_sha256_hex(upload.declared_sha256_hex.empty()
+                              ? Sha256::Of(upload.content)
+                              : upload.declared_sha256_hex);
   metadata.set_idempotency_key(upload.key);
   bool open = writer->Write(message);
   const absl::string_view content = upload.content;

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -131,6 +132,11 @@ struct DirectUpload {
   size_t chunk_bytes = 0;
   // The call's deadline from now; default: none.
   absl::Duration timeout = absl::InfiniteDuration();
+  // What the metadata declares, when it should not match the content (bad
+  // input): the size (unset: the content's) and the SHA-256 (empty: the
+  // content's).
+  std::optional<int64_t> declared_size;
+  std::string declared_sha256_hex;
 };
 
 // Sends `upload` to the cluster's intake (metadata, chunks, finish) and
