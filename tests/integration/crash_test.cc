@@ -362,9 +362,14 @@ TEST_F(CrashTest, KilledServicesLoseNoReceiptAndStoreNoPhantom) {
           Sha256::Of(read.bytes), static_cast<int64_t>(read.bytes.size())};
       const Ledger::Upload* upload =
           ledger_.Find(record.principal(), record.idempotency_key());
+      // Its bytes, not just its record, are what the client sent: a
+      // partial upload committed by mistake would not hash to the record.
+      const bool whole =
+          read_back[record.submission_id()] ==
+          std::make_pair(record.sha256_hex(), record.size_bytes());
       const bool matches = upload != nullptr && upload->finish_sent &&
                            upload->sha256_hex == record.sha256_hex() &&
-                           upload->size_bytes == record.size_bytes();
+                           upload->size_bytes == record.size_bytes() && whole;
       const bool first =
           keys_seen.insert({record.principal(), record.idempotency_key()})
               .second;
@@ -374,7 +379,8 @@ TEST_F(CrashTest, KilledServicesLoseNoReceiptAndStoreNoPhantom) {
                       << (upload == nullptr      ? ": no client sent it"
                           : !first               ? ": a second one for its key"
                           : !upload->finish_sent ? ": its finish was never sent"
-                                                 : ": not the bytes sent");
+                          : !whole ? ": its bytes do not hash to its record"
+                                   : ": not the bytes sent");
       }
     }
   }
