@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -142,26 +143,9 @@ class Ledger {
   }
 
  private:
+  // "UNAVAILABLE": gRPC's codes are numbered as absl's.
   static std::string CodeName(grpc::StatusCode code) {
-    static const char* const kNames[] = {"OK",
-                                         "CANCELLED",
-                                         "UNKNOWN",
-                                         "INVALID_ARG",
-                                         "DEADLINE_EXCEEDED",
-                                         "NOT_FOUND",
-                                         "ALREADY_EXISTS",
-                                         "PERMISSION_DENIED",
-                                         "RESOURCE_EXHAUSTED",
-                                         "FAILED_PRECONDITION",
-                                         "ABORTED",
-                                         "OUT_OF_RANGE",
-                                         "UNIMPLEMENTED",
-                                         "INTERNAL",
-                                         "UNAVAILABLE",
-                                         "DATA_LOSS",
-                                         "UNAUTHENTICATED"};
-    const int index = static_cast<int>(code);
-    return index >= 0 && index <= 16 ? kNames[index] : absl::StrCat(index);
+    return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
   }
 
   mutable absl::Mutex mu_;
