@@ -24,6 +24,10 @@ ABSL_FLAG(int, max_message_bytes,
           handin::ServerOptions().max_receive_message_bytes,
           "largest message a caller may send, in bytes; larger ones fail "
           "RESOURCE_EXHAUSTED (uploads send chunks of at most 1 MiB)");
+ABSL_FLAG(int, stream_window_bytes,
+          handin::ServerOptions().http2_stream_window_bytes,
+          "HTTP/2 flow-control window per call, in bytes: how much a sender "
+          "may send ahead of the handler (bounds memory per upload)");
 ABSL_FLAG(bool, insecure, false,
           "serve and call plaintext instead of TLS (local experiments only; "
           "logged as a warning)");
@@ -37,6 +41,7 @@ ServerOptions ServerOptionsFromFlags(const std::string& default_listen) {
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.http2_stream_window_bytes = absl::GetFlag(FLAGS_stream_window_bytes);
   options.tls.insecure = absl::GetFlag(FLAGS_insecure);
   options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls.key_file = absl::GetFlag(FLAGS_tls_key);

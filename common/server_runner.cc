@@ -62,6 +62,9 @@ absl::StatusOr<RunningServer> StartServer(
   // would then start "fine" and silently take half the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES,
+                             options.http2_stream_window_bytes);
   RunningServer running;
   builder.AddListeningPort(options.listen_address, *credentials, &running.port);
   for (grpc::Service* service : services) builder.RegisterService(service);

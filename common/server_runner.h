@@ -27,6 +27,12 @@ struct ServerOptions {
   // RESOURCE_EXHAUSTED before any handler sees it. Default 4 MiB: uploads
   // send chunks of at most 1 MiB.
   int max_receive_message_bytes = 4 << 20;
+  // HTTP/2 flow-control window of each call, in bytes: how far a sender
+  // may run ahead of the handler reading its stream. Fixed (gRPC's
+  // bandwidth probing, which grows windows on a fast link, is off), so a
+  // server buffers at most this much per upload however fast the client
+  // sends. Default 4 MiB: 80 MB/s at 50 ms round trip.
+  int http2_stream_window_bytes = 4 << 20;
   // Full names of the services (e.g. "handin.grading.v1.GradingService")
   // that grpc.health.v1 reports on, besides the server as a whole ("").
   // Default: none.
