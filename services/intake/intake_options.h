@@ -44,6 +44,11 @@ struct IntakeOptions {
   // Most content inspections running at once (each may take a core and
   // 512 MiB); uploads past it wait on their executor thread. Default 2.
   int max_inspections = 2;
+  // Uploads one student may have open at once. Default 4.
+  int max_open_uploads_per_student = 4;
+  // Refused attempts one student may make in a minute before intake turns
+  // their new uploads away for the rest of it. Default 20.
+  int max_refusals_per_minute = 20;
   // The course's receipt key (private): every receipt is signed with it.
   // Null: receipts are issued unsigned (the server warns at start).
   std::shared_ptr<const ReceiptKey> receipt_key;

@@ -67,6 +67,9 @@ IntakeServiceImpl::IntakeServiceImpl(
           inspect::SandboxOptions{.inspector_path = options_.inspector_path},
           InspectLimits(options_), options_.max_inspections),
       sweeper_(options_.spool_dir, options_.spool_grace, clock),
+      limits_({.max_open_uploads = options_.max_open_uploads_per_student,
+               .max_refusals_per_minute = options_.max_refusals_per_minute},
+              clock),
       watchdog_(options_.upload_idle_timeout, executor) {}
 
 grpc::ServerReadReactor<v1::UploadRequest>* IntakeServiceImpl::Upload(
@@ -79,6 +82,7 @@ grpc::ServerReadReactor<v1::UploadRequest>* IntakeServiceImpl::Upload(
   deps.executor = &executor_;
   deps.watchdog = &watchdog_;
   deps.content = &content_;
+  deps.limits = &limits_;
   return new UploadReactor(context, response, deps);  // Deleted in OnDone.
 }
 

@@ -14,6 +14,7 @@
 #include "handin/storage/v1/storage_service.grpc.pb.h"
 #include "services/intake/content_check.h"
 #include "services/intake/intake_options.h"
+#include "services/intake/principal_limits.h"
 #include "services/intake/spool.h"
 #include "services/intake/upload_watchdog.h"
 
@@ -166,6 +167,7 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
   Executor& executor_;
   ContentChecker content_;
   SpoolSweeper sweeper_;
+  PrincipalLimits limits_;
   // Last: stopped before anything an expiry uses goes away.
   UploadWatchdog watchdog_;
 };

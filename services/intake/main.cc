@@ -50,6 +50,12 @@ ABSL_FLAG(absl::Duration, spool_grace, absl::Hours(1),
 ABSL_FLAG(int, max_inspections, 2,
           "most content inspections running at once (each may take a core "
           "and 512 MiB)");
+ABSL_FLAG(int, max_open_uploads_per_student, 4,
+          "uploads one student may have open at once; more end "
+          "RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_refusals_per_minute, 20,
+          "refused attempts one student may make in a minute before their "
+          "new uploads end RESOURCE_EXHAUSTED for the rest of it");
 ABSL_FLAG(absl::Duration, upload_idle_timeout, absl::Seconds(60),
           "an upload that sends nothing for this long ends "
           "DEADLINE_EXCEEDED");
@@ -82,12 +88,17 @@ int main(int argc, char** argv) {
   const int max_inspections = absl::GetFlag(FLAGS_max_inspections);
   const absl::Duration idle_timeout = absl::GetFlag(FLAGS_upload_idle_timeout);
   const absl::Duration spool_grace = absl::GetFlag(FLAGS_spool_grace);
+  const int max_open_uploads =
+      absl::GetFlag(FLAGS_max_open_uploads_per_student);
+  const int max_refusals = absl::GetFlag(FLAGS_max_refusals_per_minute);
   if (io_threads < 1 || max_file_bytes < 0 || max_inspections < 1 ||
+      max_open_uploads < 1 || max_refusals < 1 ||
       idle_timeout <= absl::ZeroDuration() ||
       spool_grace <= absl::ZeroDuration()) {
     spdlog::critical(
-        "event=bad_flags msg=\"--io_threads and --max_inspections must be at "
-        "least 1, --max_file_bytes at least 0, --upload_idle_timeout and "
+        "event=bad_flags msg=\"--io_threads, --max_inspections, "
+        "--max_open_uploads_per_student and --max_refusals_per_minute must be "
+        "at least 1, --max_file_bytes at least 0, --upload_idle_timeout and "
         "--spool_grace positive\"");
     return 2;
   }
@@ -107,6 +118,8 @@ int main(int argc, char** argv) {
   handin::intake::IntakeOptions options;
   options.max_file_bytes = max_file_bytes;
   options.max_inspections = max_inspections;
+  options.max_open_uploads_per_student = max_open_uploads;
+  options.max_refusals_per_minute = max_refusals;
   options.upload_idle_timeout = idle_timeout;
   options.spool_grace = spool_grace;
   options.spool_dir = absl::GetFlag(FLAGS_spool_dir);

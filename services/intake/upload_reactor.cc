@@ -41,6 +41,15 @@ UploadReactor::UploadReactor(grpc::CallbackServerContext* context,
     return;
   }
   principal_ = caller->user_id;
+  if (absl::Status admitted = deps_.limits->Admit(principal_); !admitted.ok()) {
+    spdlog::warn(
+        "event=upload_rejected code=RESOURCE_EXHAUSTED principal={} "
+        "msg=\"{}\"",
+        principal_, std::string(admitted.message()));
+    Finish(ToGrpcStatus(admitted));
+    return;
+  }
+  admitted_ = true;
   watch_id_ = deps_.watchdog->Register(this);
   ReadNext();
 }
@@ -94,6 +103,7 @@ void UploadReactor::OnCancel() {
 
 void UploadReactor::OnDone() {
   deps_.watchdog->Unregister(watch_id_);
+  if (admitted_) deps_.limits->Release(principal_);
   delete this;
 }
 
@@ -428,6 +438,7 @@ void UploadReactor::Fail(const absl::Status& status) {
       "event=upload_failed course={} item={} principal={} code={} msg=\"{}\"",
       metadata_.course_id(), metadata_.item_id(), principal_,
       absl::StatusCodeToString(status.code()), std::string(status.message()));
+  if (IsRecordedRefusal(status)) deps_.limits->NoteRefusal(principal_);
   if (metadata_received_) {
     const AttemptFacts facts{&metadata_, principal_,
                              chunks_.has_value() ? chunks_->received() : 0,

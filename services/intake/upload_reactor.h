@@ -21,6 +21,7 @@
 #include "handin/storage/v1/storage_service.grpc.pb.h"
 #include "services/intake/content_check.h"
 #include "services/intake/intake_options.h"
+#include "services/intake/principal_limits.h"
 #include "services/intake/resume.h"
 #include "services/intake/spool.h"
 #include "services/intake/upload_rules.h"
@@ -40,6 +41,8 @@ struct UploadDeps {
   UploadWatchdog* watchdog = nullptr;
   // Inspects uploads to items with a content rule.
   ContentChecker* content = nullptr;
+  // Per-student limits: open uploads, refused attempts per minute.
+  PrincipalLimits* limits = nullptr;
 };
 
 // The server side of one IntakeService.Upload stream.
@@ -192,6 +195,8 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   std::unique_ptr<StorageWriter> storage_writer_;
   // 0 until registered with the watchdog.
   uint64_t watch_id_ = 0;
+  // True once deps_.limits admitted the upload (released in OnDone).
+  bool admitted_ = false;
   // From the pre-check's Evaluate.
   std::optional<deadline::v1::ContentRule> content_rule_;
   std::optional<absl::Duration> completion_window_;
