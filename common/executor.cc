@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/request_id.h"
+
 namespace handin {
 
 Executor::Executor(int threads) {
@@ -19,13 +21,14 @@ Executor::~Executor() {
 }
 
 void Executor::Schedule(std::function<void()> task) {
+  Task queued{std::move(task), CurrentRequestId()};
   absl::MutexLock lock(&mu_);
-  tasks_.push_back(std::move(task));
+  tasks_.push_back(std::move(queued));
 }
 
 void Executor::WorkLoop() {
   while (true) {
-    std::function<void()> task;
+    Task task;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
@@ -37,7 +40,8 @@ void Executor::WorkLoop() {
       task = std::move(tasks_.front());
       tasks_.pop_front();
     }
-    task();
+    RequestIdScope scope(std::move(task.request_id));
+    task.run();
   }
 }
 

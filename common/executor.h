@@ -3,6 +3,7 @@
 
 #include <deque>
 #include <functional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -13,7 +14,8 @@ namespace handin {
 
 // A fixed pool of threads for work that may block (outbound RPCs, synced
 // writes), so gRPC callback threads never do. Tasks run in FIFO order of
-// submission, several at a time.
+// submission, several at a time, each with the current request id
+// (common/request_id.h) of the thread that scheduled it.
 class Executor {
  public:
   // Starts `threads` workers (at least one).
@@ -29,8 +31,13 @@ class Executor {
  private:
   void WorkLoop();
 
+  struct Task {
+    std::function<void()> run;
+    std::string request_id;
+  };
+
   absl::Mutex mu_;
-  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
+  std::deque<Task> tasks_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
 };

@@ -11,6 +11,7 @@ HANDIN_DEBIAN_PACKAGES=(
   libqpdf-dev libarchive-dev libmagic-dev libmagic-mgc  # content checks of uploads
   qpdf  # makes a PDF for the README's tour
   libjwt-dev  # signed bearer tokens (ES256)
+  libcpp-httplib-dev  # servers' Prometheus /metrics endpoint
   python3-icalendar  # the calendar export is checked by an independent parser
   docker-compose  # tests/deploy validates docker-compose.yml (no engine needed)
 )
