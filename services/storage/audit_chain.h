@@ -22,6 +22,13 @@
 //                     granted_at, each field encoded the same way (names
 //                     as in extension.proto, instants as recorded_at)
 //   previous_hash_hex as stored
+//   old_grade, new_grade
+//                     only in events with either set (grade and regrade
+//                     events): "-" if unset, else the record's kind
+//                     ("score", "attendance", "best_group_vote",
+//                     "regrade") and its fields in grade.proto order, each
+//                     encoded the same way (numbers of points as printf
+//                     "%.17g", booleans "true"/"false", enums by name)
 // `hash_hex` is the lower-case hex SHA-256 of these bytes; it is the only
 // field not covered. A new field is added to the encoding, never slipped
 // in: events written before it keep their encoding (the field is empty).

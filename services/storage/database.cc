@@ -45,8 +45,8 @@ absl::Status OlderLayoutError(const std::string& dir, absl::string_view why) {
 
 const std::vector<std::string>& ColumnFamilyNames() {
   static const auto* const kNames = new std::vector<std::string>{
-      kBlobsFamily,    kSubmissionsFamily, kIndexesFamily,
-      kRefusalsFamily, kExtensionsFamily,  kAuditFamily};
+      kBlobsFamily,      kSubmissionsFamily, kIndexesFamily, kRefusalsFamily,
+      kExtensionsFamily, kAuditFamily,       kGradesFamily};
   return *kNames;
 }
 

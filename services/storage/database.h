@@ -24,6 +24,7 @@ inline constexpr char kIndexesFamily[] = "indexes";
 inline constexpr char kRefusalsFamily[] = "refusals";
 inline constexpr char kExtensionsFamily[] = "extensions";
 inline constexpr char kAuditFamily[] = "audit";
+inline constexpr char kGradesFamily[] = "grades";
 
 // Every column family a database of this layout has, in the order above.
 const std::vector<std::string>& ColumnFamilyNames();
@@ -70,6 +71,8 @@ class Database {
   rocksdb::ColumnFamilyHandle* extensions() const { return handles_[4]; }
   // The audit log.
   rocksdb::ColumnFamilyHandle* audit() const { return handles_[5]; }
+  // Scores, attendance, best-group votes and regrade requests.
+  rocksdb::ColumnFamilyHandle* grades() const { return handles_[6]; }
   // The family named `name` (one of ColumnFamilyNames()); null if none is.
   rocksdb::ColumnFamilyHandle* Family(absl::string_view name) const;
 

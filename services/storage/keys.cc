@@ -21,6 +21,10 @@ constexpr absl::string_view kRefusal = "refusal";
 constexpr absl::string_view kRefusalByItem = "refusal_by_item";
 constexpr absl::string_view kRefusalByPrincipal = "refusal_by_principal";
 constexpr absl::string_view kAudit = "audit";
+constexpr absl::string_view kScore = "score";
+constexpr absl::string_view kAttendance = "attendance";
+constexpr absl::string_view kVote = "vote";
+constexpr absl::string_view kRegrade = "regrade";
 constexpr unsigned char kManifestVersion = 1;
 constexpr size_t kManifestSize = 1 + 8 + 8;
 
@@ -71,6 +75,10 @@ absl::string_view ColumnFamilyOf(absl::string_view key) {
   if (kind == kRefusal) return kRefusalsFamily;
   if (kind == kExtension) return kExtensionsFamily;
   if (kind == kAudit) return kAuditFamily;
+  if (kind == kScore || kind == kAttendance || kind == kVote ||
+      kind == kRegrade) {
+    return kGradesFamily;
+  }
   return "";
 }
 
@@ -215,6 +223,46 @@ std::string RefusalPrincipalIndexKey(absl::string_view course_id,
                                      absl::string_view principal,
                                      absl::string_view attempt_id) {
   return Join({kRefusalByPrincipal, course_id, principal, attempt_id});
+}
+
+std::string CourseScorePrefix(absl::string_view course_id) {
+  return Join({kScore, course_id, ""});
+}
+std::string PrincipalScorePrefix(absl::string_view course_id,
+                                 absl::string_view principal) {
+  return Join({kScore, course_id, principal, ""});
+}
+std::string ScoreKey(absl::string_view course_id, absl::string_view principal,
+                     absl::string_view item_id) {
+  return Join({kScore, course_id, principal, item_id});
+}
+
+std::string CourseAttendancePrefix(absl::string_view course_id) {
+  return Join({kAttendance, course_id, ""});
+}
+std::string SessionAttendancePrefix(absl::string_view course_id,
+                                    absl::string_view session_id) {
+  return Join({kAttendance, course_id, session_id, ""});
+}
+std::string AttendanceKey(absl::string_view course_id,
+                          absl::string_view session_id,
+                          absl::string_view student) {
+  return Join({kAttendance, course_id, session_id, student});
+}
+
+std::string CourseVotePrefix(absl::string_view course_id) {
+  return Join({kVote, course_id, ""});
+}
+std::string VoteKey(absl::string_view course_id, absl::string_view session_id) {
+  return Join({kVote, course_id, session_id});
+}
+
+std::string RegradePrefix(absl::string_view course_id) {
+  return Join({kRegrade, course_id, ""});
+}
+std::string RegradeKey(absl::string_view course_id,
+                       absl::string_view regrade_id) {
+  return Join({kRegrade, course_id, regrade_id});
 }
 
 std::string AuditPrefix() { return Join({kAudit, ""}); }

@@ -39,12 +39,18 @@
 //   ext\0<course>\0<principal>\0<item>         -> Extension (proto)
 // audit:
 //   audit\0<sequence>                          -> AuditEvent (proto)
+// grades (grade_store.h):
+//   score\0<course>\0<principal>\0<item>      -> Score (proto)
+//   attendance\0<course>\0<session>\0<student> -> Attendance (proto)
+//   vote\0<course>\0<session>                  -> BestGroupVote (proto)
+//   regrade\0<course>\0<regrade id>            -> Regrade (proto)
 //
 // There is no separate by-time index: submission ids are commit instants
 // (IdAllocator), so a course's sub\0 keys already are its submissions in
 // time order, and the by_item and by_principal indexes are time-ordered
-// within their prefix. Grades have no family yet; the grading work adds
-// one (with its audit events in the audit family).
+// within their prefix. Each grade change (score, attendance, vote, regrade)
+// is one synced WriteBatch with its audit event; regrade ids are instants
+// like submission ids, so a course's regrades list in request order.
 //
 // A submission's record, both indexes, its idem entry (when it has a key),
 // its blob manifest and its SUBMISSION_ACCEPTED audit event are one synced
@@ -162,6 +168,31 @@ std::string RefusalPrincipalIndexPrefix(absl::string_view course_id,
 std::string RefusalPrincipalIndexKey(absl::string_view course_id,
                                      absl::string_view principal,
                                      absl::string_view attempt_id);
+
+// score\0<course>\0, score\0<course>\0<principal>\0 and the full key.
+std::string CourseScorePrefix(absl::string_view course_id);
+std::string PrincipalScorePrefix(absl::string_view course_id,
+                                 absl::string_view principal);
+std::string ScoreKey(absl::string_view course_id, absl::string_view principal,
+                     absl::string_view item_id);
+
+// attendance\0<course>\0, attendance\0<course>\0<session>\0 and the full
+// key.
+std::string CourseAttendancePrefix(absl::string_view course_id);
+std::string SessionAttendancePrefix(absl::string_view course_id,
+                                    absl::string_view session_id);
+std::string AttendanceKey(absl::string_view course_id,
+                          absl::string_view session_id,
+                          absl::string_view student);
+
+// vote\0<course>\0 and vote\0<course>\0<session>.
+std::string CourseVotePrefix(absl::string_view course_id);
+std::string VoteKey(absl::string_view course_id, absl::string_view session_id);
+
+// regrade\0<course>\0 and regrade\0<course>\0<regrade id>.
+std::string RegradePrefix(absl::string_view course_id);
+std::string RegradeKey(absl::string_view course_id,
+                       absl::string_view regrade_id);
 
 // audit\0 and audit\0<sequence as 16 hex digits>.
 std::string AuditPrefix();

@@ -253,7 +253,10 @@ class ReadReactor final : public grpc::ServerWriteReactor<Chunk> {
 
 StorageServiceImpl::StorageServiceImpl(SubmissionStore& store,
                                        Executor& executor)
-    : store_(store), executor_(executor) {}
+    : store_(store),
+      executor_(executor),
+      grades_(std::make_unique<GradeStore>(store.database(), store.clock(),
+                                           store.audit())) {}
 
 grpc::ServerReadReactor<PutSubmissionRequest>*
 StorageServiceImpl::PutSubmission(grpc::CallbackServerContext* context,

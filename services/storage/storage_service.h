@@ -2,9 +2,11 @@
 #define HANDIN_SERVICES_STORAGE_STORAGE_SERVICE_H_
 
 #include <cstddef>
+#include <memory>
 
 #include "common/executor.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
+#include "services/storage/grade_store.h"
 #include "services/storage/submission_store.h"
 
 namespace handin::storage {
@@ -54,6 +56,10 @@ inline constexpr size_t kReadPieceBytes = size_t{256} << 10;
 //   errors, unchanged; a missing attempt is INVALID_ARGUMENT).
 // PutExtension, DeleteExtension, ListExtensions, ListExtensionAudit: the
 //   ExtensionStore calls of the same names (its errors, unchanged).
+// PutScore, ListScores, PutAttendance, ListAttendance, PutBestGroupVote,
+//   ListBestGroupVotes, CreateRegrade, ResolveRegrade, ListRegrades,
+//   ListGradeAudit: the GradeStore calls of the same names, on the store's
+//   database (its errors, unchanged; a missing record is INVALID_ARGUMENT).
 class StorageServiceImpl final
     : public handin::storage::v1::StorageService::CallbackService {
  public:
@@ -122,9 +128,53 @@ class StorageServiceImpl final
       const handin::storage::v1::ListExtensionAuditRequest* request,
       handin::storage::v1::ListExtensionAuditResponse* response) override;
 
+  // Grades (defined in grade_rpcs.cc).
+  grpc::ServerUnaryReactor* PutScore(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::PutScoreRequest* request,
+      handin::storage::v1::PutScoreResponse* response) override;
+  grpc::ServerUnaryReactor* ListScores(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::ListScoresRequest* request,
+      handin::storage::v1::ListScoresResponse* response) override;
+  grpc::ServerUnaryReactor* PutAttendance(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::PutAttendanceRequest* request,
+      handin::storage::v1::PutAttendanceResponse* response) override;
+  grpc::ServerUnaryReactor* ListAttendance(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::ListAttendanceRequest* request,
+      handin::storage::v1::ListAttendanceResponse* response) override;
+  grpc::ServerUnaryReactor* PutBestGroupVote(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::PutBestGroupVoteRequest* request,
+      handin::storage::v1::PutBestGroupVoteResponse* response) override;
+  grpc::ServerUnaryReactor* ListBestGroupVotes(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::ListBestGroupVotesRequest* request,
+      handin::storage::v1::ListBestGroupVotesResponse* response) override;
+  grpc::ServerUnaryReactor* CreateRegrade(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::CreateRegradeRequest* request,
+      handin::storage::v1::CreateRegradeResponse* response) override;
+  grpc::ServerUnaryReactor* ResolveRegrade(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::ResolveRegradeRequest* request,
+      handin::storage::v1::ResolveRegradeResponse* response) override;
+  grpc::ServerUnaryReactor* ListRegrades(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::ListRegradesRequest* request,
+      handin::storage::v1::ListRegradesResponse* response) override;
+  grpc::ServerUnaryReactor* ListGradeAudit(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::ListGradeAuditRequest* request,
+      handin::storage::v1::ListGradeAuditResponse* response) override;
+
  private:
   SubmissionStore& store_;
   Executor& executor_;
+  // Grades, in the store's database and audit log.
+  const std::unique_ptr<GradeStore> grades_;
 };
 
 }  // namespace handin::storage

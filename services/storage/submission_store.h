@@ -253,6 +253,10 @@ class SubmissionStore {
   RefusalStore& refusals() { return *refusals_; }
   // The audit log of every change to the database.
   AuditLog& audit() { return *audit_; }
+  // The database and the clock, for stores kept beside this one in the
+  // same database (GradeStore).
+  Database& database() { return *db_; }
+  const Clock& clock() const { return clock_; }
 
  private:
   SubmissionStore(std::unique_ptr<Database> db, const Clock& clock,
