@@ -1,5 +1,6 @@
 #include "services/storage/storage_service.h"
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <utility>
@@ -7,6 +8,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "common/request_id.h"
+#include "services/storage/storage_metrics.h"
 #include "spdlog/spdlog.h"
 
 namespace handin::storage {
@@ -36,6 +39,8 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
   }
 
   void OnReadDone(bool ok) override {
+    // Tasks scheduled here, and their log lines, carry the call's id.
+    RequestIdScope scope(RequestIdOf(*context_));
     if (!ok) {
       // The client half-closed before committing, or the call was
       // cancelled (then the status is not delivered, but Finish is owed).
@@ -106,6 +111,7 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
     Chunk& chunk = *request_.mutable_chunk();
     absl::Status status =
         store_.AppendChunk(*upload_, chunk.offset(), chunk.data());
+    if (status.ok()) StorageMetrics::Get().BytesReceived(chunk.data().size());
     chunk.clear_data();
     if (!status.ok()) {
       ReleaseAndFinish(status);
@@ -124,9 +130,12 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
       return;
     }
     bool replayed = false;
+    const auto started = std::chrono::steady_clock::now();
     absl::StatusOr<SubmissionRecord> record = store_.Commit(
         *upload_, std::move(*request_.mutable_commit()->mutable_record()),
         &replayed);
+    StorageMetrics::Get().CommitTook(std::chrono::steady_clock::now() -
+                                     started);
     if (!record.ok()) {
       ReleaseAndFinish(record.status());
       return;
