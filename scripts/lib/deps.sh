@@ -14,6 +14,7 @@ HANDIN_DEBIAN_PACKAGES=(
   libcpp-httplib-dev  # servers' Prometheus /metrics endpoint
   python3-icalendar  # the calendar export is checked by an independent parser
   docker-compose  # tests/deploy validates docker-compose.yml (no engine needed)
+  chromium  # the dashboard's end-to-end test (headless, via playwright-core)
 )
 
 # handin_missing_packages PKG... — prints those of PKG not installed.
