@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -101,6 +102,51 @@ TEST_F(AuditLogTest, EveryAuditedChangeIsOneEventOfOneChain) {
   const AuditChainReport report = Verify();
   EXPECT_TRUE(report.intact);
   EXPECT_EQ(report.verified_events, 4u);
+  EXPECT_EQ(report.head_hash_hex, events->back().hash_hex());
+}
+
+TEST_F(AuditLogTest, ConcurrentCommitsFormOneUnbrokenChain) {
+  // Commits that arrive while another is being synced are written together
+  // (one WriteBatch, one fsync); each must still get its own event, in one
+  // chain, and carry that event on its record.
+  constexpr int kThreads = 8;
+  constexpr int kEach = 12;
+  std::vector<std::vector<common::v1::SubmissionRecord>> stored(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, t, &stored] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string bytes = TestBytes(3000, 1000 * t + i);
+        const std::string student = "s" + std::to_string(t);
+        auto record = PutInStore(
+            *store_, RecordFor(kCourse, "report", student, bytes), bytes, 1024);
+        ASSERT_TRUE(record.ok()) << record.status();
+        stored[t].push_back(*std::move(record));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  auto events = store_->audit().List();
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), size_t{kThreads * kEach});
+  for (const auto& records : stored) {
+    ASSERT_EQ(records.size(), size_t{kEach});
+    for (const common::v1::SubmissionRecord& record : records) {
+      ASSERT_GE(record.audit_sequence(), 1u);
+      ASSERT_LE(record.audit_sequence(), events->size());
+      const AuditEvent& event = (*events)[record.audit_sequence() - 1];
+      EXPECT_EQ(event.subject_id(), record.submission_id());
+      EXPECT_EQ(event.hash_hex(), record.audit_hash_hex());
+      EXPECT_EQ(event.recorded_at().seconds(), record.committed_at().seconds());
+      auto reread = store_->Get(kCourse, record.submission_id());
+      ASSERT_TRUE(reread.ok()) << reread.status();
+      EXPECT_EQ(reread->audit_hash_hex(), record.audit_hash_hex());
+    }
+  }
+  const AuditChainReport report = Verify();
+  EXPECT_TRUE(report.intact) << report.expected << " / " << report.found;
+  EXPECT_EQ(report.verified_events, size_t{kThreads * kEach});
   EXPECT_EQ(report.head_hash_hex, events->back().hash_hex());
 }
 
