@@ -20,6 +20,11 @@ namespace {
 
 using handin::common::v1::SubmissionRecord;
 
+// WriteBatch bytes a chunk's batch needs besides the chunk: the batch
+// header, the chunk's key and a resumable upload's staging entry (a
+// StagedUpload of ids, a digest and a few numbers).
+constexpr size_t kChunkBatchExtraBytes = 4096;
+
 absl::Status ValidateRecord(const SubmissionRecord& record,
                             const std::string& course_id) {
   if (!record.submission_id().empty()) {
@@ -181,7 +186,10 @@ absl::Status SubmissionStore::AppendChunk(Upload& upload, int64_t offset,
                      " bytes its header declared"));
   }
   if (size == 0) return absl::OkStatus();
-  rocksdb::WriteBatch batch;
+  // Room for the chunk and what goes with it (its key, a resumable
+  // upload's staging entry) from the start: a batch that grows copies the
+  // whole chunk again.
+  rocksdb::WriteBatch batch(data.size() + kChunkBatchExtraBytes);
   batch.Put(db_->blobs(), keys::ChunkKey(upload.id_, offset),
             rocksdb::Slice(data.data(), data.size()));
   const int64_t before = upload.bytes_received_;
