@@ -307,11 +307,13 @@ int Run() {
                                absl::ToDoubleSeconds(absl::Now() - connecting));
 
   std::map<std::string, double> cpu_before;
+  std::map<std::string, int64_t> rss_before_kib;
   for (const auto& [name, pid] : *pids) {
     if (absl::Status reset = ResetPeakRss(pid); !reset.ok()) {
       return Fail(reset);
     }
     cpu_before[name] = CpuSeconds(pid).value_or(0);
+    rss_before_kib[name] = RssKib(pid).value_or(0);
   }
   const double self_cpu_before = CpuSeconds(getpid()).value_or(0);
   const MachineCpu machine_before = ReadMachineCpu();
@@ -366,8 +368,10 @@ int Run() {
   for (const auto& [name, pid] : *pids) {
     const double cpu = CpuSeconds(pid).value_or(0) - cpu_before[name];
     ours += cpu;
-    absl::StrAppendFormat(&result, " hwm_mib_%s=%.1f cpu_s_%s=%.2f", name,
-                          PeakRssKib(pid).value_or(-1024) / 1024.0, name, cpu);
+    absl::StrAppendFormat(
+        &result, " hwm_mib_%s=%.1f rss_start_mib_%s=%.1f cpu_s_%s=%.2f", name,
+        PeakRssKib(pid).value_or(-1024) / 1024.0, name,
+        rss_before_kib[name] / 1024.0, name, cpu);
   }
   const double machine_busy = machine_after.busy - machine_before.busy;
   absl::StrAppendFormat(

@@ -26,12 +26,15 @@ absl::Status ResetPeakRss(pid_t pid) {
   return absl::OkStatus();
 }
 
-std::optional<int64_t> PeakRssKib(pid_t pid) {
+namespace {
+
+// The field `name` ("VmHWM:") of /proc/<pid>/status, in KiB.
+std::optional<int64_t> StatusKib(pid_t pid, absl::string_view name) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
   std::string line;
   while (std::getline(in, line)) {
     absl::string_view rest = line;
-    if (absl::ConsumePrefix(&rest, "VmHWM:")) {
+    if (absl::ConsumePrefix(&rest, name)) {
       rest = absl::StripSuffix(absl::StripAsciiWhitespace(rest), "kB");
       int64_t kib = 0;
       if (absl::SimpleAtoi(absl::StripAsciiWhitespace(rest), &kib)) return kib;
@@ -39,6 +42,14 @@ std::optional<int64_t> PeakRssKib(pid_t pid) {
   }
   return std::nullopt;
 }
+
+}  // namespace
+
+std::optional<int64_t> PeakRssKib(pid_t pid) {
+  return StatusKib(pid, "VmHWM:");
+}
+
+std::optional<int64_t> RssKib(pid_t pid) { return StatusKib(pid, "VmRSS:"); }
 
 std::optional<double> CpuSeconds(pid_t pid) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));

@@ -21,6 +21,9 @@ absl::Status ResetPeakRss(pid_t pid);
 // VmHWM of `pid` in KiB, or nullopt if the process is gone.
 std::optional<int64_t> PeakRssKib(pid_t pid);
 
+// VmRSS (resident now) of `pid` in KiB, or nullopt if the process is gone.
+std::optional<int64_t> RssKib(pid_t pid);
+
 // User plus system CPU seconds `pid` has used (all its threads), or
 // nullopt if the process is gone.
 std::optional<double> CpuSeconds(pid_t pid);

@@ -68,6 +68,12 @@ def services_peak(run):
     return num(run, "hwm_mib_intake") + num(run, "hwm_mib_storage")
 
 
+def services_start(run):
+    if not run or "rss_start_mib_intake" not in run:
+        return None
+    return num(run, "rss_start_mib_intake") + num(run, "rss_start_mib_storage")
+
+
 def nginx_peak(run):
     if not run:
         return None
@@ -149,8 +155,10 @@ def main():
         "", f"{fmt(num(gh, 'mib_per_s'), 1)}; {fmt(num(gh, 'p50_ms'), 0)}")
     for label, (n, h) in (("large", (ln, lh)), ("small", (sn, sh)),
                           ("rush", (rn, rh)), ("giant", (None, gh))):
-        row(f"peak RSS, {label}", "MiB (nginx workers; intake + storage)", "",
-            fmt(nginx_peak(n), 1), fmt(services_peak(h), 1))
+        row(f"peak RSS, {label}",
+            "MiB: nginx workers; intake + storage (resident at the start)",
+            "", fmt(nginx_peak(n), 1),
+            f"{fmt(services_peak(h), 1)} ({fmt(services_start(h), 1)})")
     for label, (n, h) in (("large", (ln, lh)), ("small", (sn, sh)),
                           ("rush", (rn, rh)), ("giant", (None, gh))):
         row(f"outcome, {label}", "uploads", "", outcome(n) if n else "",
