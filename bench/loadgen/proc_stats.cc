@@ -60,13 +60,17 @@ std::optional<double> CpuSeconds(pid_t pid) {
   if (close == std::string::npos) return std::nullopt;
   std::vector<std::string> fields =
       absl::StrSplit(text.substr(close + 2), ' ', absl::SkipEmpty());
-  // utime and stime are fields 14 and 15, i.e. 11 and 12 after the name.
-  double utime = 0, stime = 0;
-  if (fields.size() < 13 || !absl::SimpleAtod(fields[11], &utime) ||
-      !absl::SimpleAtod(fields[12], &stime)) {
-    return std::nullopt;
+  // utime, stime, cutime and cstime are fields 14 to 17, i.e. 11 to 14
+  // after the name.
+  double total = 0;
+  for (size_t i = 11; i <= 14; ++i) {
+    double ticks = 0;
+    if (fields.size() <= i || !absl::SimpleAtod(fields[i], &ticks)) {
+      return std::nullopt;
+    }
+    total += ticks;
   }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return total / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 MachineCpu ReadMachineCpu() {

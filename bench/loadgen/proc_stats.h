@@ -24,8 +24,9 @@ std::optional<int64_t> PeakRssKib(pid_t pid);
 // VmRSS (resident now) of `pid` in KiB, or nullopt if the process is gone.
 std::optional<int64_t> RssKib(pid_t pid);
 
-// User plus system CPU seconds `pid` has used (all its threads), or
-// nullopt if the process is gone.
+// User plus system CPU seconds `pid` has used (all its threads), with
+// those of its children it has waited for (intake's content inspectors),
+// or nullopt if the process is gone.
 std::optional<double> CpuSeconds(pid_t pid);
 
 // The machine's CPU time so far, all cores, in seconds.
