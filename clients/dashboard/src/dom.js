@@ -36,11 +36,12 @@ export function mount(el, ...children) {
   return el;
 }
 
-// A table with a header row and one row per item of `rows`; `columns` are
+// A table (in a horizontally scrolling box) with a header row and one row
+// per item of `rows`; `columns` are
 // {label, cell: row => node|string, class?}.
 export function table(columns, rows, {onRowClick, rowClass, empty = 'Nothing yet.'} = {}) {
   if (rows.length === 0) return h('p', {class: 'muted'}, empty);
-  return h('table', {class: 'grid'},
+  return h('div', {class: 'table-wrap'}, h('table', {class: 'grid'},
     h('thead', {}, h('tr', {}, columns.map(c => h('th', {class: c.class, title: c.title}, c.label)))),
     h('tbody', {}, rows.map(row => {
       const tr = h('tr', {class: rowClass ? rowClass(row) : undefined},
@@ -52,7 +53,7 @@ export function table(columns, rows, {onRowClick, rowClass, empty = 'Nothing yet
         tr.addEventListener('keydown', e => { if (e.key === 'Enter') onRowClick(row); });
       }
       return tr;
-    })));
+    }))));
 }
 
 // A labelled form field.

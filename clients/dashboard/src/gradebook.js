@@ -90,8 +90,9 @@ export async function renderGradebook(root, course, params) {
       onRowClick: r => { open.has(r.row.student) ? open.delete(r.row.student) : open.add(r.row.student); show(); },
       rowClass: r => (highlight && highlight.has(r.row.student) ? 'changed' : undefined)});
     // Detail rows go right under their student's row.
-    if (grid.tBodies) {
-      const mainRows = Array.from(grid.tBodies[0].rows);
+    const tbody = grid.querySelector('tbody');
+    if (tbody) {
+      const mainRows = Array.from(tbody.rows);
       book.students.forEach((row, i) => {
         if (!open.has(row.student)) return;
         mainRows[i].after(h('tr', {class: 'detail'}, h('td', {colSpan: columns.length}, itemsDetail(course, row))));
