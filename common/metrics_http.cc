@@ -1,8 +1,11 @@
 #include "common/metrics_http.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "common/http_listen.h"
 #include "httplib.h"
+#include "spdlog/spdlog.h"
 
 namespace handin::metrics {
 
@@ -40,6 +43,40 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
 MetricsEndpoint::~MetricsEndpoint() {
   server_->stop();
   if (thread_.joinable()) thread_.join();
+}
+
+std::string DefaultMetricsListen(absl::string_view service_name) {
+  static constexpr std::pair<absl::string_view, int> kPorts[] = {
+      {"intake", 9451},
+      {"deadline", 9452},
+      {"storage", 9453},
+      {"grading", 9454},
+      {"gateway", 9455}};
+  for (const auto& [name, port] : kPorts) {
+    if (name == service_name) return absl::StrCat("127.0.0.1:", port);
+  }
+  return "";
+}
+
+absl::StatusOr<std::unique_ptr<MetricsEndpoint>> StartServerMetrics(
+    absl::string_view service_name, const std::string& listen,
+    const Registry& registry) {
+  if (listen == kMetricsDisabled) return nullptr;
+  const bool by_default = listen.empty();
+  const std::string address =
+      by_default ? DefaultMetricsListen(service_name) : listen;
+  if (address.empty()) return nullptr;
+  absl::StatusOr<std::unique_ptr<MetricsEndpoint>> endpoint =
+      MetricsEndpoint::Start(address, registry);
+  if (!endpoint.ok()) {
+    if (!by_default) return endpoint.status();
+    spdlog::warn("event=metrics_unavailable address={} msg=\"{}\"", address,
+                 std::string(endpoint.status().message()));
+    return nullptr;
+  }
+  spdlog::info("event=metrics_serving address={} port={} path=/metrics",
+               address, (*endpoint)->port());
+  return endpoint;
 }
 
 }  // namespace handin::metrics

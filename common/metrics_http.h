@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/metrics.h"
 
 namespace httplib {
@@ -45,6 +46,25 @@ class MetricsEndpoint {
   std::thread thread_;
   int port_ = 0;
 };
+
+// Where server `service_name` serves metrics when --metrics_listen is not
+// given: its own loopback port, "127.0.0.1:9451" for intake, 9452 deadline,
+// 9453 storage, 9454 grading, 9455 gateway (docs/deploy.md); empty for any
+// other name.
+std::string DefaultMetricsListen(absl::string_view service_name);
+
+// Starts the metrics endpoint of server `service_name` serving `registry`
+// as its --metrics_listen `listen` says:
+//   "none"     no endpoint (returns null);
+//   empty      DefaultMetricsListen; when that cannot be bound (a second
+//              copy on one machine, tests in parallel) logs
+//              event=metrics_unavailable and returns null: the server runs
+//              without metrics rather than not at all;
+//   otherwise  exactly `listen`; MetricsEndpoint::Start's errors returned.
+// Logs event=metrics_serving with the address when it serves.
+absl::StatusOr<std::unique_ptr<MetricsEndpoint>> StartServerMetrics(
+    absl::string_view service_name, const std::string& listen,
+    const Registry& registry);
 
 }  // namespace handin::metrics
 

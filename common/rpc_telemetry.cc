@@ -7,8 +7,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "common/request_id.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/support/client_interceptor.h"
 #include "spdlog/spdlog.h"
 
 namespace handin {
@@ -170,15 +168,9 @@ MakeServerTelemetry(metrics::Registry& registry) {
   return std::make_unique<ServerTelemetryFactory>(registry);
 }
 
-std::shared_ptr<grpc::Channel> PeerChannel(
-    const std::string& address,
-    const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
-  std::vector<
-      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
-      interceptors;
-  interceptors.push_back(std::make_unique<RequestIdPropagatorFactory>());
-  return grpc::experimental::CreateCustomChannelWithInterceptors(
-      address, credentials, grpc::ChannelArguments(), std::move(interceptors));
+std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>
+MakeRequestIdPropagator() {
+  return std::make_unique<RequestIdPropagatorFactory>();
 }
 
 }  // namespace handin

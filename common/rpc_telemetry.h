@@ -9,8 +9,7 @@
 #include <string>
 
 #include "common/metrics.h"
-#include "grpcpp/channel.h"
-#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/client_interceptor.h"
 #include "grpcpp/support/server_interceptor.h"
 
 namespace handin {
@@ -35,12 +34,11 @@ namespace handin {
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeServerTelemetry(metrics::Registry& registry);
 
-// A channel to a handin peer service at `address` whose calls carry the
-// current request id of the thread that starts them (when it has one and
-// the call sets none). Servers make every channel to a peer with it.
-std::shared_ptr<grpc::Channel> PeerChannel(
-    const std::string& address,
-    const std::shared_ptr<grpc::ChannelCredentials>& credentials);
+// A client interceptor factory for channels to handin peers (CreateTokenChannel
+// in common/caller.h installs it): every call carries the current request id
+// of the thread that creates it, when it has one and the call sets none.
+std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>
+MakeRequestIdPropagator();
 
 }  // namespace handin
 

@@ -28,6 +28,13 @@ ABSL_FLAG(int, stream_window_bytes,
           handin::ServerOptions().http2_stream_window_bytes,
           "HTTP/2 flow-control window per call, in bytes: how much a sender "
           "may send ahead of the handler (bounds memory per upload)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port of the plain-HTTP Prometheus endpoint GET /metrics "
+          "(port 0 picks a free one), or none. Default: the service's own "
+          "loopback port (127.0.0.1:9451 intake, 9452 deadline, 9453 "
+          "storage, 9454 grading), skipped with a warning when taken");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "if set, write the bound metrics port to this file once serving");
 ABSL_FLAG(bool, insecure, false,
           "serve and call plaintext instead of TLS (local experiments only; "
           "logged as a warning)");
@@ -39,6 +46,8 @@ ServerOptions ServerOptionsFromFlags(const std::string& default_listen) {
   options.listen_address = absl::GetFlag(FLAGS_listen);
   if (options.listen_address.empty()) options.listen_address = default_listen;
   options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.http2_stream_window_bytes = absl::GetFlag(FLAGS_stream_window_bytes);

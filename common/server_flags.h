@@ -10,7 +10,7 @@ namespace handin {
 
 // The command-line flags every handin server shares, defined once here:
 //   --listen, --port_file, --shutdown_grace, --max_message_bytes,
-//   --stream_window_bytes,
+//   --stream_window_bytes, --metrics_listen, --metrics_port_file,
 //   --tls_cert, --tls_key, --tls_ca, --mtls, --insecure.
 
 // Returns the server options from the flags; `default_listen` is used when

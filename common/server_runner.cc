@@ -7,6 +7,9 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics.h"
+#include "common/metrics_http.h"
+#include "common/rpc_telemetry.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -68,6 +71,11 @@ absl::StatusOr<RunningServer> StartServer(
   RunningServer running;
   builder.AddListeningPort(options.listen_address, *credentials, &running.port);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(MakeServerTelemetry(metrics::Registry::Default()));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   running.server = builder.BuildAndStart();
   if (running.server == nullptr || running.port == 0) {
     return absl::FailedPreconditionError(
@@ -108,6 +116,15 @@ absl::Status ServeUntilSignalled(const std::string& name,
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
 
+  // Before the server, so its port file still means "everything is up".
+  auto metrics = metrics::StartServerMetrics(name, options.metrics_listen,
+                                             metrics::Registry::Default());
+  if (!metrics.ok()) return metrics.status();
+  if (*metrics != nullptr && !options.metrics_port_file.empty()) {
+    absl::Status written =
+        WritePortFile(options.metrics_port_file, (*metrics)->port());
+    if (!written.ok()) return written;
+  }
   auto running = StartServer(options, services);
   if (!running.ok()) return running.status();
   spdlog::info("event=serving name={} address={} port={} tls={}", name,

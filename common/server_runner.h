@@ -33,13 +33,23 @@ struct ServerOptions {
   // server buffers at most this much per upload however fast the client
   // sends. Default 4 MiB: 80 MB/s at 50 ms round trip.
   int http2_stream_window_bytes = 4 << 20;
+  // Where ServeUntilSignalled serves GET /metrics (the process's
+  // metrics::Registry, plain HTTP; common/metrics_http.h): "host:port"
+  // (port 0 picks a free one), "none" for nowhere, or empty (the default)
+  // for the service's own loopback port, best effort
+  // (metrics::StartServerMetrics).
+  std::string metrics_listen;
+  // When set, the bound metrics port is written to this file, atomically,
+  // before the server's port_file.
+  std::string metrics_port_file;
   // Full names of the services (e.g. "handin.grading.v1.GradingService")
   // that grpc.health.v1 reports on, besides the server as a whole ("").
   // Default: none.
   std::vector<std::string> service_names;
 };
 
-// A started server with grpc.health.v1 and reflection enabled.
+// A started server with grpc.health.v1 and reflection enabled, and the
+// telemetry interceptor (common/rpc_telemetry.h) on every call.
 struct RunningServer {
   std::unique_ptr<grpc::Server> server;
   // The port actually bound.
@@ -57,8 +67,9 @@ absl::StatusOr<RunningServer> StartServer(
 // finish until `grace` has passed and cancelling the rest.
 void StopServer(grpc::Server& server, absl::Duration grace);
 
-// Starts the server, logs where it listens, serves until SIGTERM or SIGINT,
-// then stops it gracefully. Returns non-OK if it could not start.
+// Starts the metrics endpoint (options.metrics_listen) and the server, logs
+// where they listen, serves until SIGTERM or SIGINT, then stops the server
+// gracefully. Returns non-OK if either could not start.
 absl::Status ServeUntilSignalled(const std::string& name,
                                  const ServerOptions& options,
                                  const std::vector<grpc::Service*>& services);

@@ -265,7 +265,10 @@ StorageServiceImpl::StorageServiceImpl(SubmissionStore& store,
     : store_(store),
       executor_(executor),
       grades_(std::make_unique<GradeStore>(store.database(), store.clock(),
-                                           store.audit())) {}
+                                           store.audit())) {
+  // Registered now, so /metrics lists them before the first upload.
+  StorageMetrics::Get();
+}
 
 grpc::ServerReadReactor<PutSubmissionRequest>*
 StorageServiceImpl::PutSubmission(grpc::CallbackServerContext* context,

@@ -93,6 +93,17 @@ struct TestServer {
   std::unique_ptr<grpc::Server> server;
 };
 
+// A channel to `server` with the request-id propagator, as peers make them.
+std::shared_ptr<grpc::Channel> PeerChannel(const std::string& address) {
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(MakeRequestIdPropagator());
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
+      std::move(interceptors));
+}
+
 std::unique_ptr<Health::Stub> StubTo(const TestServer& server) {
   return Health::NewStub(grpc::CreateChannel(
       server.Address(), grpc::InsecureChannelCredentials()));
@@ -143,15 +154,14 @@ TEST(ServerTelemetry, ReplacesAMalformedRequestId) {
   EXPECT_EQ(service.current(), service.from_metadata());
 }
 
-TEST(PeerChannel, CarriesTheRequestIdThroughAnExecutorToTheNextService) {
+TEST(RequestIdPropagator,
+     CarriesTheRequestIdThroughAnExecutorToTheNextService) {
   metrics::Registry registry;
   RecordingHealth back;
   TestServer back_server(&back, registry);
   Executor executor(2);
-  RecordingHealth front(
-      Health::NewStub(PeerChannel(back_server.Address(),
-                                  grpc::InsecureChannelCredentials())),
-      &executor);
+  RecordingHealth front(Health::NewStub(PeerChannel(back_server.Address())),
+                        &executor);
   TestServer front_server(&front, registry);
 
   grpc::ClientContext context;
@@ -162,12 +172,11 @@ TEST(PeerChannel, CarriesTheRequestIdThroughAnExecutorToTheNextService) {
   EXPECT_EQ(back.from_metadata(), "follow-me");
 }
 
-TEST(PeerChannel, AThreadWithoutARequestIdSendsNone) {
+TEST(RequestIdPropagator, AThreadWithoutARequestIdSendsNone) {
   metrics::Registry registry;
   RecordingHealth back;
   TestServer back_server(&back, registry);
-  auto stub = Health::NewStub(
-      PeerChannel(back_server.Address(), grpc::InsecureChannelCredentials()));
+  auto stub = Health::NewStub(PeerChannel(back_server.Address()));
   grpc::ClientContext context;
   HealthCheckResponse response;
   ASSERT_TRUE(stub->Check(&context, {}, &response).ok());
