@@ -76,6 +76,15 @@ std::vector<std::string> AccessPolicy::Methods() const {
   return methods;
 }
 
+absl::Status CheckCallerCourse(const Principal& caller,
+                               absl::string_view course_id) {
+  if (caller.role == Role::kService || caller.course_id == course_id) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "this token is for course ", caller.course_id, ", not ", course_id));
+}
+
 AccessPolicy& AllowHealthAndReflection(AccessPolicy& policy) {
   return policy.AllowPublic("/grpc.health.v1.Health/")
       .AllowPublic("/grpc.reflection.v1alpha.ServerReflection/")

@@ -66,6 +66,12 @@ class AccessPolicy {
   std::vector<std::string> public_prefixes_;
 };
 
+// OK if `caller` may act in course `course_id`: a person's token is good
+// for its own course only; a service acts for the whole deployment.
+// PERMISSION_DENIED "this token is for course A, not B" otherwise.
+absl::Status CheckCallerCourse(const Principal& caller,
+                               absl::string_view course_id);
+
 // The prefixes every handin server leaves open: grpc.health.v1 (probes)
 // and server reflection (grpc_cli and grpcurl list the services before
 // they call one, and reflection reveals only the schema).

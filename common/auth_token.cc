@@ -244,11 +244,4 @@ absl::StatusOr<TokenClaims> TokenVerifier::Verify(absl::string_view token,
   return claims;
 }
 
-absl::Status CheckTokenCourse(const TokenClaims& claims,
-                              absl::string_view course_id) {
-  if (claims.course_id == course_id) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      "this token is for course ", claims.course_id, ", not ", course_id));
-}
-
 }  // namespace handin

@@ -83,11 +83,6 @@ class TokenVerifier {
   std::string public_key_pem_;
 };
 
-// OK if `claims` are good for `course_id`; PERMISSION_DENIED "this token is
-// for course A, not B" otherwise.
-absl::Status CheckTokenCourse(const TokenClaims& claims,
-                              absl::string_view course_id);
-
 }  // namespace handin
 
 #endif  // HANDIN_COMMON_AUTH_TOKEN_H_

@@ -49,11 +49,32 @@ absl::StatusOr<Principal> CallAuthenticator::VerifyBearer(
         "the authorization metadata must be \"Bearer <token>\"");
   }
   token = absl::StripLeadingAsciiWhitespace(token.substr(kBearerScheme.size()));
-  absl::StatusOr<TokenClaims> claims = verifier_.Verify(token, clock_.Now());
+  absl::StatusOr<TokenClaims> claims = VerifyToken(token);
   if (!claims.ok()) return claims.status();
   return Principal{.subject = std::move(claims->subject),
                    .role = claims->role,
                    .course_id = std::move(claims->course_id)};
+}
+
+absl::StatusOr<TokenClaims> CallAuthenticator::VerifyToken(
+    absl::string_view token) const {
+  const absl::Time now = clock_.Now();
+  {
+    absl::MutexLock lock(&cache_mu_);
+    const auto found = verified_.find(token);
+    // Outside its validity the token goes to the verifier, which says why.
+    if (found != verified_.end() && now < found->second.expires_at &&
+        now >= found->second.issued_at - kTokenClockSkew) {
+      return found->second;
+    }
+  }
+  absl::StatusOr<TokenClaims> claims = verifier_.Verify(token, now);
+  if (claims.ok()) {
+    absl::MutexLock lock(&cache_mu_);
+    if (verified_.size() >= kVerifiedTokenCacheSize) verified_.clear();
+    verified_.insert_or_assign(std::string(token), *claims);
+  }
+  return claims;
 }
 
 absl::StatusOr<std::optional<Principal>> CallAuthenticator::Decide(

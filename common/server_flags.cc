@@ -1,8 +1,14 @@
 #include "common/server_flags.h"
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/caller.h"
+#include "common/clock.h"
 #include "common/flags.h"
+#include "common/tls.h"
 
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve on; port 0 picks a free port (default: the "
@@ -39,10 +45,21 @@ ABSL_FLAG(bool, insecure, false,
           "serve and call plaintext instead of TLS (local experiments only; "
           "logged as a warning)");
 
+ABSL_FLAG(std::string, token_key, "",
+          "PEM P-256 public key that verifies callers' bearer tokens "
+          "(scripts/up makes var/keys/token.pub). Required");
+ABSL_FLAG(std::string, service_token, "",
+          "file holding this server's own token (role service), presented "
+          "on its calls to other handin services (scripts/up makes "
+          "var/keys/<service>.token)");
+
 namespace handin {
 
-ServerOptions ServerOptionsFromFlags(const std::string& default_listen) {
+ServerOptions ServerOptionsFromFlags(
+    const std::string& default_listen,
+    std::shared_ptr<CallAuthenticator> authenticator) {
   ServerOptions options;
+  options.authenticator = std::move(authenticator);
   options.listen_address = absl::GetFlag(FLAGS_listen);
   if (options.listen_address.empty()) options.listen_address = default_listen;
   options.port_file = absl::GetFlag(FLAGS_port_file);
@@ -58,6 +75,44 @@ ServerOptions ServerOptionsFromFlags(const std::string& default_listen) {
     options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_ca);
   }
   return options;
+}
+
+absl::StatusOr<std::shared_ptr<CallAuthenticator>> AuthenticatorFromFlags(
+    AccessPolicy policy) {
+  const std::string path = absl::GetFlag(FLAGS_token_key);
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        "--token_key is required: the PEM public key that verifies tokens "
+        "(scripts/up makes var/keys/token.pub)");
+  }
+  absl::StatusOr<std::string> pem = ReadFileToString(path);
+  if (!pem.ok()) return pem.status();
+  absl::StatusOr<TokenVerifier> verifier =
+      TokenVerifier::FromPublicKeyPem(*std::move(pem));
+  if (!verifier.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--token_key ", path, ": ", verifier.status().message()));
+  }
+  static const SystemClock clock;
+  return std::make_shared<CallAuthenticator>(std::move(policy),
+                                             *std::move(verifier), clock);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> PeerChannelFromFlags(
+    const std::string& address) {
+  const std::string path = absl::GetFlag(FLAGS_service_token);
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        "--service_token is required: the file with this service's token "
+        "for the services it calls (scripts/up makes var/keys/"
+        "<service>.token)");
+  }
+  absl::StatusOr<std::string> token = ReadFileToString(path);
+  if (!token.ok()) return token.status();
+  auto credentials = MakeChannelCredentials(PeerChannelOptionsFromFlags());
+  if (!credentials.ok()) return credentials.status();
+  return CreateTokenChannel(address, *credentials,
+                            std::string(absl::StripAsciiWhitespace(*token)));
 }
 
 ChannelTlsOptions PeerChannelOptionsFromFlags() {

@@ -1,8 +1,12 @@
 #ifndef HANDIN_COMMON_SERVER_FLAGS_H_
 #define HANDIN_COMMON_SERVER_FLAGS_H_
 
+#include <memory>
 #include <string>
 
+#include "absl/status/statusor.h"
+#include "common/access_policy.h"
+#include "common/call_authenticator.h"
 #include "common/server_runner.h"
 #include "common/tls.h"
 
@@ -11,11 +15,27 @@ namespace handin {
 // The command-line flags every handin server shares, defined once here:
 //   --listen, --port_file, --shutdown_grace, --max_message_bytes,
 //   --stream_window_bytes, --metrics_listen, --metrics_port_file,
-//   --tls_cert, --tls_key, --tls_ca, --mtls, --insecure.
+//   --tls_cert, --tls_key, --tls_ca, --mtls, --insecure,
+//   --token_key, --service_token.
 
 // Returns the server options from the flags; `default_listen` is used when
-// --listen is not given.
-ServerOptions ServerOptionsFromFlags(const std::string& default_listen);
+// --listen is not given. `authenticator` guards every call.
+ServerOptions ServerOptionsFromFlags(
+    const std::string& default_listen,
+    std::shared_ptr<CallAuthenticator> authenticator);
+
+// Returns the authenticator that enforces `policy` with tokens verified
+// against --token_key and the system clock. InvalidArgument naming the flag
+// or file when the key is missing or not a P-256 public key.
+absl::StatusOr<std::shared_ptr<CallAuthenticator>> AuthenticatorFromFlags(
+    AccessPolicy policy);
+
+// Returns a channel to another handin service at `address`: mutual TLS as
+// PeerChannelOptionsFromFlags says, every call carrying this server's own
+// token from --service_token. InvalidArgument naming the flag or file when
+// either cannot be used.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> PeerChannelFromFlags(
+    const std::string& address);
 
 // Returns how this server calls other handin services: it verifies them
 // against --tls_ca and presents its own --tls_cert/--tls_key (mutual TLS).

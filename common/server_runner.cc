@@ -51,8 +51,13 @@ absl::StatusOr<RunningServer> StartServer(
   if (options.listen_address.empty()) {
     return absl::InvalidArgumentError("no listen address given (--listen)");
   }
+  if (options.authenticator == nullptr) {
+    return absl::InvalidArgumentError(
+        "no authenticator: every handin server checks each call's token");
+  }
   auto credentials = MakeServerCredentials(options.tls);
   if (!credentials.ok()) return credentials.status();
+  (*credentials)->SetAuthMetadataProcessor(options.authenticator);
 
   // gRPC's built-in health service does not put its proto in the generated
   // pool, so reflection could list grpc.health.v1.Health but not describe

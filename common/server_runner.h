@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/call_authenticator.h"
 #include "common/tls.h"
 #include "grpcpp/server.h"
 
@@ -21,6 +22,9 @@ struct ServerOptions {
   std::string port_file;
   // Transport security (TLS by default).
   ServerTlsOptions tls;
+  // Who may call what: runs before any handler on every call. Required:
+  // StartServer refuses to start a server without one.
+  std::shared_ptr<CallAuthenticator> authenticator;
   // How long calls in flight may run after a shutdown signal. Default 10 s.
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Largest message a caller may send, in bytes; a larger one fails
@@ -59,7 +63,7 @@ struct RunningServer {
 // Builds and starts a server for `services` (not owned; they must outlive
 // the server) plus health (SERVING) and server reflection.
 // FailedPrecondition if the address cannot be bound; InvalidArgument for
-// bad TLS material.
+// bad TLS material or a missing authenticator.
 absl::StatusOr<RunningServer> StartServer(
     const ServerOptions& options, const std::vector<grpc::Service*>& services);
 

@@ -28,12 +28,15 @@
 // Before common/clock.h, which uses absl::Now without including it.
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
+#include "common/auth_token.h"
+#include "common/caller.h"
 #include "common/clock.h"
 #include "common/proto_time.h"
 #include "common/server_runner.h"
 #include "common/tls.h"
 #include "grpcpp/grpcpp.h"
 #include "handin/deadline/v1/deadline_service.grpc.pb.h"
+#include "services/deadline/access.h"
 #include "services/deadline/deadline_service.h"
 #include "services/deadline/policy.h"
 #include "services/deadline/policy_loader.h"
@@ -132,13 +135,54 @@ BENCHMARK(BM_Evaluate)->Arg(kMixed)->Threads(2)->UseRealTime();
 // A deadline service on 127.0.0.1 and a stub that calls it.
 struct Loopback {
   SystemClock clock;
+  std::shared_ptr<CallAuthenticator> authenticator;
   std::unique_ptr<DeadlineServiceImpl> service;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<v1::DeadlineService::Stub> stub;
 };
 
-std::string tls_dir;  // Made on first use, removed by main.
+std::string work_dir;  // Made on first use, removed by main.
 std::vector<std::unique_ptr<Loopback>> loopbacks;
+
+// The temporary directory, with the course token key pair (scripts/lib/
+// keys.sh) and, after a TLS loopback starts, TLS material (tls.sh).
+const std::string& WorkDir() {
+  if (!work_dir.empty()) return work_dir;
+  char dir[] = "/tmp/handin-bench-XXXXXX";
+  if (mkdtemp(dir) == nullptr) Die("cannot make a temporary directory");
+  work_dir = dir;
+  const std::string make = absl::StrCat(
+      "bash -c '. \"$0/scripts/lib/keys.sh\" && handin_make_keys \"$1\"' ",
+      HANDIN_SOURCE_DIR, " ", work_dir);
+  if (std::system(make.c_str()) != 0) Die("cannot make the token keys");
+  return work_dir;
+}
+
+// The deadline service's own access table, verifying with the token key.
+std::shared_ptr<CallAuthenticator> Authenticator() {
+  static const SystemClock clock;
+  auto pem = ReadFileToString(WorkDir() + "/token.pub");
+  if (!pem.ok()) Die(std::string(pem.status().message()));
+  auto verifier = TokenVerifier::FromPublicKeyPem(*pem);
+  if (!verifier.ok()) Die(std::string(verifier.status().message()));
+  return std::make_shared<CallAuthenticator>(DeadlineAccess(), *verifier,
+                                             clock);
+}
+
+// Intake's service token: Evaluate is intake's to call.
+std::string IntakeToken() {
+  auto key = ReadFileToString(WorkDir() + "/token.key");
+  if (!key.ok()) Die(std::string(key.status().message()));
+  const absl::Time now = absl::Now();
+  auto token = IssueToken({.subject = "intake",
+                           .role = Role::kService,
+                           .course_id = "*",
+                           .issued_at = now,
+                           .expires_at = now + absl::Hours(1)},
+                          *key);
+  if (!token.ok()) Die(std::string(token.status().message()));
+  return *token;
+}
 
 // Returns a plaintext (tls = false) or TLS loopback, started on first use.
 // Thread-safe: client threads of one benchmark share the server.
@@ -148,22 +192,21 @@ Loopback& GetLoopback(bool tls) {
   std::lock_guard<std::mutex> lock(mu);
   if (cached[tls] != nullptr) return *cached[tls];
   auto lb = std::make_unique<Loopback>();
-  lb->service =
-      std::make_unique<DeadlineServiceImpl>(SharedReferenceCourse(), lb->clock);
+  lb->authenticator = Authenticator();
+  lb->service = std::make_unique<DeadlineServiceImpl>(
+      SharedReferenceCourse(), lb->clock, *lb->authenticator);
   ServerOptions options;
   options.listen_address = "127.0.0.1:0";
+  options.authenticator = lb->authenticator;
   ChannelTlsOptions channel_tls;
   if (tls) {
-    char dir[] = "/tmp/handin-bench-XXXXXX";
-    if (mkdtemp(dir) == nullptr) Die("cannot make a temporary directory");
-    tls_dir = dir;
     const std::string make = absl::StrCat(
         "bash -c '. \"$0/scripts/lib/tls.sh\" && handin_make_tls \"$1\"' ",
-        HANDIN_SOURCE_DIR, " ", tls_dir);
+        HANDIN_SOURCE_DIR, " ", WorkDir() + "/tls");
     if (std::system(make.c_str()) != 0) Die("cannot make TLS material");
-    options.tls.cert_file = tls_dir + "/server.pem";
-    options.tls.key_file = tls_dir + "/server.key";
-    channel_tls.ca_file = tls_dir + "/ca.pem";
+    options.tls.cert_file = WorkDir() + "/tls/server.pem";
+    options.tls.key_file = WorkDir() + "/tls/server.key";
+    channel_tls.ca_file = WorkDir() + "/tls/ca.pem";
   } else {
     options.tls.insecure = true;
     channel_tls.insecure = true;
@@ -173,8 +216,8 @@ Loopback& GetLoopback(bool tls) {
   lb->server = std::move(running->server);
   auto credentials = MakeChannelCredentials(channel_tls);
   if (!credentials.ok()) Die(std::string(credentials.status().message()));
-  lb->stub = v1::DeadlineService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", running->port), *credentials));
+  lb->stub = v1::DeadlineService::NewStub(CreateTokenChannel(
+      absl::StrCat("127.0.0.1:", running->port), *credentials, IntakeToken()));
   cached[tls] = lb.get();
   loopbacks.push_back(std::move(lb));
   return *cached[tls];
@@ -238,8 +281,8 @@ int main(int argc, char** argv) {
     handin::StopServer(*lb->server, absl::ZeroDuration());
   }
   handin::deadline::loopbacks.clear();
-  if (!handin::deadline::tls_dir.empty()) {
-    std::filesystem::remove_all(handin::deadline::tls_dir);
+  if (!handin::deadline::work_dir.empty()) {
+    std::filesystem::remove_all(handin::deadline::work_dir);
   }
   return 0;
 }

@@ -123,7 +123,8 @@ absl::StatusOr<Run> Submit(Cluster& cluster, const std::string& path,
   // The client reads its settings from the environment.
   setenv("HANDIN_SERVER", cluster.TlsAddress("intake").c_str(), 1);
   setenv("HANDIN_CA", cluster.CaFile().c_str(), 1);
-  setenv("HANDIN_USER", "ari", 1);
+  setenv("HANDIN_TOKEN", cluster.Token(handin::Role::kStudent, "ari").c_str(),
+         1);
   setenv("HANDIN_COURSE", "eecs598-w24", 1);
   setenv("HANDIN_RECEIPT_DIR", dir.path().c_str(), 1);
   const std::string log = dir.File("client.log");

@@ -62,7 +62,7 @@ std::string CalendarPath(const DeadlinesOptions& deadlines,
       suggested != "." && suggested != "..") {
     return suggested;
   }
-  return absl::StrCat(options.course, "-", options.user, ".ics");
+  return absl::StrCat(options.course, "-deadlines.ics");
 }
 
 int ExportCalendar(intake::v1::IntakeService::StubInterface& stub,

@@ -21,6 +21,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   // Global options may also come after the subcommand.
   app.fallthrough();
+  // Any long option may also come from the config file, e.g.
+  // `token = "eyJ..."` and `ca = "/path/ca.pem"`.
+  app.set_config("--config", handin::client::DefaultConfigPath(),
+                 "TOML file of option values (command line and environment "
+                 "win)");
   app.add_option("--server", options.server, "host:port of the intake service")
       ->envname("HANDIN_SERVER")
       ->capture_default_str();
@@ -30,8 +35,9 @@ int main(int argc, char** argv) {
       ->envname("HANDIN_CA");
   app.add_flag("--insecure", options.insecure,
                "talk plaintext instead of TLS (local experiments only)");
-  app.add_option("--user", options.user, "your user id (uniqname)")
-      ->envname("HANDIN_USER");
+  app.add_option("--token", options.token,
+                 "your token from course staff (calls act for its user)")
+      ->envname("HANDIN_TOKEN");
   app.add_option("--course", options.course, "course id")
       ->envname("HANDIN_COURSE")
       ->capture_default_str();

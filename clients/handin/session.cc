@@ -1,5 +1,6 @@
 #include "clients/handin/session.h"
 
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -18,19 +19,24 @@ MakeIntakeStub(const GlobalOptions& options) {
   if (!credentials.ok()) return credentials.status();
   return std::unique_ptr<intake::v1::IntakeService::StubInterface>(
       intake::v1::IntakeService::NewStub(
-          grpc::CreateChannel(options.server, *credentials)));
+          CreateTokenChannel(options.server, *credentials, options.token)));
+}
+
+std::string DefaultConfigPath() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
+    return absl::StrCat(xdg, "/handin/config.toml");
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return absl::StrCat(home, "/.config/handin/config.toml");
+  }
+  return "";
 }
 
 absl::Status CheckIdentity(const GlobalOptions& options) {
-  if (options.user.empty()) {
+  if (options.token.empty()) {
     return absl::InvalidArgumentError(
-        "no user id; pass --user UNIQNAME or set HANDIN_USER");
-  }
-  if (!IsValidUserId(options.user)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", options.user,
-        "\" is not a valid user id (lower-case letters, digits, '.', '_' or "
-        "'-', at most 64)"));
+        "no token; pass --token, set HANDIN_TOKEN, or put token = \"...\" in "
+        "the config file (course staff issue tokens)");
   }
   if (options.course.empty()) {
     return absl::InvalidArgumentError(
@@ -49,7 +55,6 @@ OpenIntake(const GlobalOptions& options) {
 
 void PrepareContext(grpc::ClientContext& context,
                     const GlobalOptions& options) {
-  AttachCaller(context, options.user);
   context.set_wait_for_ready(false);
 }
 

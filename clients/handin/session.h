@@ -29,11 +29,18 @@ struct GlobalOptions {
   std::string ca_file;
   // Talk plaintext instead of TLS. Default false.
   bool insecure = false;
-  // The user id calls act for (env HANDIN_USER). Required.
-  std::string user;
+  // The student's bearer token, from course staff (env HANDIN_TOKEN, or
+  // `token = "..."` in the config file). Required; calls act for its
+  // subject.
+  std::string token;
   // Course id. Default eecs598-w24 (env HANDIN_COURSE).
   std::string course = "eecs598-w24";
 };
+
+// The config file read when --config is not given:
+// $XDG_CONFIG_HOME/handin/config.toml, else ~/.config/handin/config.toml
+// (empty when neither variable is set).
+std::string DefaultConfigPath();
 
 // Where a command writes: the result to `out`, errors (one line each,
 // starting "handin: "), warnings, questions and the progress bar to `err`.
@@ -54,12 +61,13 @@ inline constexpr absl::Duration kCallTimeout = absl::Seconds(10);
 inline constexpr absl::Duration kStatusTimeout = kCallTimeout;
 
 // Returns a stub for intake at `options.server`, over TLS verified against
-// `options.ca_file` (or the system's roots) unless `options.insecure`.
+// `options.ca_file` (or the system's roots) unless `options.insecure`,
+// whose calls carry `options.token`.
 // NotFound / InvalidArgument when the CA file cannot be read.
 absl::StatusOr<std::unique_ptr<intake::v1::IntakeService::StubInterface>>
 MakeIntakeStub(const GlobalOptions& options);
 
-// Returns OK if `options` name a usable user and course; otherwise
+// Returns OK if `options` carry a token and a course; otherwise
 // InvalidArgument saying which flag or variable to set.
 absl::Status CheckIdentity(const GlobalOptions& options);
 
@@ -68,11 +76,11 @@ absl::Status CheckIdentity(const GlobalOptions& options);
 absl::StatusOr<std::unique_ptr<intake::v1::IntakeService::StubInterface>>
 OpenIntake(const GlobalOptions& options);
 
-// Makes `context` act for `options.user` and fail at once when intake cannot
-// be reached (rather than wait for it).
+// Makes `context` fail at once when intake cannot be reached (rather than
+// wait for it). (The channel attaches the token.)
 void PrepareContext(grpc::ClientContext& context, const GlobalOptions& options);
 
-// One unary call to intake as `options.user`, bounded by kCallTimeout:
+// One unary call to intake, bounded by kCallTimeout:
 // `(stub.*method)(context, request, response)`.
 template <typename Request, typename Response>
 grpc::Status CallIntake(

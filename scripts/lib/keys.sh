@@ -27,3 +27,18 @@ handin_make_keys() {
     chmod 644 "$dir/token.pub"
   fi
 }
+
+# handin_issue_service_tokens ADMIN DIR — (re)issues, with DIR/token.key and
+# the handin-admin binary ADMIN, each service's own token:
+# DIR/<service>.token (owner-only) for intake, deadline, grading and
+# gateway, role service, course "*" (a service acts for the whole
+# deployment), valid 30 days. A service presents it on its calls to the
+# others (--service_token). Issued anew on every start.
+handin_issue_service_tokens() {
+  local admin=$1 dir=$2 service
+  for service in intake deadline grading gateway; do
+    (umask 077 && "$admin" token issue --key "$dir/token.key" \
+      --user "$service" --role service --course '*' --ttl 30d \
+      >"$dir/$service.token")
+  done
+}

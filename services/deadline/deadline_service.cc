@@ -63,8 +63,12 @@ void ApplyExtension(const Course& course, const Extension* extension,
 
 DeadlineServiceImpl::DeadlineServiceImpl(
     std::shared_ptr<const Course> course, const Clock& clock,
+    const CallAuthenticator& authenticator,
     std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage)
-    : course_(std::move(course)), clock_(clock), storage_(std::move(storage)) {
+    : course_(std::move(course)),
+      clock_(clock),
+      authenticator_(authenticator),
+      storage_(std::move(storage)) {
   // Each handler holds a thread for the length of its storage reads.
   if (storage_ != nullptr) executor_ = std::make_unique<Executor>(4);
 }

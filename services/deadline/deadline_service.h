@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/call_authenticator.h"
 #include "common/clock.h"
 #include "common/executor.h"
 #include "grpcpp/grpcpp.h"
@@ -42,10 +43,14 @@ class DeadlineServiceImpl final
  public:
   // Serves `course`, which must not be null. `clock` is "now" for WhatIf,
   // ListDeadlines and ExportCalendar (handin::SystemClock in production, a
-  // FakeClock in tests); not owned, it must outlive the service. `storage`
-  // (may be null: extensions disabled) keeps the extensions.
+  // FakeClock in tests); not owned, it must outlive the service.
+  // `authenticator` (not owned, outlives the service) names the staff member
+  // who grants, revokes or lists extensions: the token's subject, never a
+  // request field. `storage` (may be null: extensions disabled) keeps the
+  // extensions.
   DeadlineServiceImpl(
       std::shared_ptr<const Course> course, const Clock& clock,
+      const CallAuthenticator& authenticator,
       std::unique_ptr<handin::storage::v1::StorageService::StubInterface>
           storage = nullptr);
   // Runs the calls queued on the executor first; stop the server before.
@@ -154,11 +159,20 @@ class DeadlineServiceImpl final
                                v1::ChooseCountedResponse& response) const;
   // FAILED_PRECONDITION naming --storage_addr if there is no storage.
   absl::Status CheckStorage() const;
+  // The user id of the staff member a call acts for: its token's subject.
+  // PERMISSION_DENIED for a token of another course, or when the request's
+  // (optional) acting_user names someone else.
+  absl::StatusOr<std::string> ActingUser(
+      const grpc::CallbackServerContext& context, absl::string_view course_id,
+      absl::string_view acting_user) const;
   absl::Status DoGrant(const v1::GrantExtensionRequest& request,
+                       const std::string& acting_user,
                        v1::GrantExtensionResponse& response) const;
   absl::Status DoRevoke(const v1::RevokeExtensionRequest& request,
+                        const std::string& acting_user,
                         v1::RevokeExtensionResponse& response) const;
   absl::Status DoListExtensions(const v1::ListExtensionsRequest& request,
+                                const std::string& acting_user,
                                 v1::ListExtensionsResponse& response) const;
 
   absl::Status CheckCourse(absl::string_view course_id) const;
@@ -175,6 +189,7 @@ class DeadlineServiceImpl final
 
   std::shared_ptr<const Course> course_;
   const Clock& clock_;
+  const CallAuthenticator& authenticator_;
   const std::unique_ptr<handin::storage::v1::StorageService::StubInterface>
       storage_;
   // Set when storage_ is: runs the handlers that call storage.

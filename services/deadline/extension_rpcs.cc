@@ -63,15 +63,33 @@ absl::Status DeadlineServiceImpl::CheckStorage() const {
       "the storage service, so it keeps no extensions");
 }
 
+absl::StatusOr<std::string> DeadlineServiceImpl::ActingUser(
+    const grpc::CallbackServerContext& context, absl::string_view course_id,
+    absl::string_view acting_user) const {
+  absl::StatusOr<Principal> caller = authenticator_.CallerOf(context);
+  if (!caller.ok()) return caller.status();
+  if (absl::Status s = CheckCallerCourse(*caller, course_id); !s.ok()) {
+    return s;
+  }
+  if (!acting_user.empty() && acting_user != caller->subject) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("acting_user \"", acting_user,
+                     "\" is not the token's subject \"", caller->subject,
+                     "\"; a call acts for its token (leave acting_user "
+                     "empty)"));
+  }
+  return caller->subject;
+}
+
 absl::Status DeadlineServiceImpl::DoGrant(
-    const v1::GrantExtensionRequest& request,
+    const v1::GrantExtensionRequest& request, const std::string& acting_user,
     v1::GrantExtensionResponse& response) const {
   if (absl::Status s = CheckCourse(request.course_id()); !s.ok()) return s;
   if (absl::Status s = CheckStorage(); !s.ok()) return s;
   // Who asks comes first: a grader learns they may not, whatever else.
   if (absl::Status s =
-          CheckStaff(*course_, request.acting_user(),
-                     StaffRequirement::kInstructor, "grant extensions");
+          CheckStaff(*course_, acting_user, StaffRequirement::kInstructor,
+                     "grant extensions");
       !s.ok()) {
     return s;
   }
@@ -85,7 +103,7 @@ absl::Status DeadlineServiceImpl::DoGrant(
   grant.item_id = request.item_id();
   grant.principal = request.principal();
   grant.due_at = FromProtoTimestamp(request.due_at());
-  grant.granted_by = request.acting_user();
+  grant.granted_by = acting_user;
   grant.reason = request.reason();
   if (absl::Status s = ValidateGrant(*course_, grant); !s.ok()) return s;
 
@@ -96,7 +114,7 @@ absl::Status DeadlineServiceImpl::DoGrant(
   extension.set_principal(request.principal());
   *extension.mutable_due_at() = request.due_at();
   extension.set_reason(request.reason());
-  extension.set_granted_by(request.acting_user());
+  extension.set_granted_by(acting_user);
   storage_v1::PutExtensionResponse stored;
   if (absl::Status s = FromStorage(
           storage_->PutExtension(StorageContext().get(), put, &stored),
@@ -105,7 +123,7 @@ absl::Status DeadlineServiceImpl::DoGrant(
     return s;
   }
   spdlog::info("event=extension_granted item={} principal={} by={}",
-               request.item_id(), request.principal(), request.acting_user());
+               request.item_id(), request.principal(), acting_user);
   *response.mutable_extension() = std::move(*stored.mutable_extension());
   if (stored.has_previous()) {
     *response.mutable_previous() = std::move(*stored.mutable_previous());
@@ -114,13 +132,13 @@ absl::Status DeadlineServiceImpl::DoGrant(
 }
 
 absl::Status DeadlineServiceImpl::DoRevoke(
-    const v1::RevokeExtensionRequest& request,
+    const v1::RevokeExtensionRequest& request, const std::string& acting_user,
     v1::RevokeExtensionResponse& response) const {
   if (absl::Status s = CheckCourse(request.course_id()); !s.ok()) return s;
   if (absl::Status s = CheckStorage(); !s.ok()) return s;
   if (absl::Status s =
-          CheckStaff(*course_, request.acting_user(),
-                     StaffRequirement::kInstructor, "revoke extensions");
+          CheckStaff(*course_, acting_user, StaffRequirement::kInstructor,
+                     "revoke extensions");
       !s.ok()) {
     return s;
   }
@@ -135,7 +153,7 @@ absl::Status DeadlineServiceImpl::DoRevoke(
   remove.set_course_id(course_->id());
   remove.set_item_id(request.item_id());
   remove.set_principal(request.principal());
-  remove.set_revoked_by(request.acting_user());
+  remove.set_revoked_by(acting_user);
   remove.set_reason(request.reason());
   storage_v1::DeleteExtensionResponse removed;
   if (absl::Status s = FromStorage(
@@ -145,19 +163,19 @@ absl::Status DeadlineServiceImpl::DoRevoke(
     return s;
   }
   spdlog::info("event=extension_revoked item={} principal={} by={}",
-               request.item_id(), request.principal(), request.acting_user());
+               request.item_id(), request.principal(), acting_user);
   *response.mutable_revoked() = std::move(*removed.mutable_revoked());
   return absl::OkStatus();
 }
 
 absl::Status DeadlineServiceImpl::DoListExtensions(
-    const v1::ListExtensionsRequest& request,
+    const v1::ListExtensionsRequest& request, const std::string& acting_user,
     v1::ListExtensionsResponse& response) const {
   if (absl::Status s = CheckCourse(request.course_id()); !s.ok()) return s;
   if (absl::Status s = CheckStorage(); !s.ok()) return s;
   if (absl::Status s =
-          CheckStaff(*course_, request.acting_user(),
-                     StaffRequirement::kAnyStaff, "list extensions");
+          CheckStaff(*course_, acting_user, StaffRequirement::kAnyStaff,
+                     "list extensions");
       !s.ok()) {
     return s;
   }
@@ -180,8 +198,11 @@ grpc::ServerUnaryReactor* DeadlineServiceImpl::GrantExtension(
     grpc::CallbackServerContext* context,
     const v1::GrantExtensionRequest* request,
     v1::GrantExtensionResponse* response) {
-  return Run(context, [this, request, response] {
-    return DoGrant(*request, *response);
+  return Run(context, [this, context, request, response] {
+    absl::StatusOr<std::string> acting_user =
+        ActingUser(*context, request->course_id(), request->acting_user());
+    if (!acting_user.ok()) return acting_user.status();
+    return DoGrant(*request, *acting_user, *response);
   });
 }
 
@@ -189,8 +210,11 @@ grpc::ServerUnaryReactor* DeadlineServiceImpl::RevokeExtension(
     grpc::CallbackServerContext* context,
     const v1::RevokeExtensionRequest* request,
     v1::RevokeExtensionResponse* response) {
-  return Run(context, [this, request, response] {
-    return DoRevoke(*request, *response);
+  return Run(context, [this, context, request, response] {
+    absl::StatusOr<std::string> acting_user =
+        ActingUser(*context, request->course_id(), request->acting_user());
+    if (!acting_user.ok()) return acting_user.status();
+    return DoRevoke(*request, *acting_user, *response);
   });
 }
 
@@ -198,8 +222,11 @@ grpc::ServerUnaryReactor* DeadlineServiceImpl::ListExtensions(
     grpc::CallbackServerContext* context,
     const v1::ListExtensionsRequest* request,
     v1::ListExtensionsResponse* response) {
-  return Run(context, [this, request, response] {
-    return DoListExtensions(*request, *response);
+  return Run(context, [this, context, request, response] {
+    absl::StatusOr<std::string> acting_user =
+        ActingUser(*context, request->course_id(), request->acting_user());
+    if (!acting_user.ok()) return acting_user.status();
+    return DoListExtensions(*request, *acting_user, *response);
   });
 }
 

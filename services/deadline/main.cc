@@ -15,6 +15,7 @@
 #include "common/server_runner.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
+#include "services/deadline/access.h"
 #include "services/deadline/deadline_service.h"
 #include "services/deadline/policy_loader.h"
 #include "spdlog/spdlog.h"
@@ -115,15 +116,13 @@ int main(int argc, char** argv) {
   std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage;
   if (const std::string addr = absl::GetFlag(FLAGS_storage_addr);
       !addr.empty()) {
-    auto credentials =
-        handin::MakeChannelCredentials(handin::PeerChannelOptionsFromFlags());
-    if (!credentials.ok()) {
+    auto channel = handin::PeerChannelFromFlags(addr);
+    if (!channel.ok()) {
       std::fprintf(stderr, "handin-deadline: %s\n",
-                   std::string(credentials.status().message()).c_str());
+                   std::string(channel.status().message()).c_str());
       return 1;
     }
-    storage = handin::storage::v1::StorageService::NewStub(
-        grpc::CreateChannel(addr, *credentials));
+    storage = handin::storage::v1::StorageService::NewStub(*channel);
     spdlog::info("event=extensions_enabled storage={}", addr);
   } else {
     spdlog::warn(
@@ -131,13 +130,21 @@ int main(int argc, char** argv) {
         "neither applied nor grantable\"");
   }
 
+  auto authenticator =
+      handin::AuthenticatorFromFlags(handin::deadline::DeadlineAccess());
+  if (!authenticator.ok()) {
+    std::fprintf(stderr, "handin-deadline: %s\n",
+                 std::string(authenticator.status().message()).c_str());
+    return 1;
+  }
   // The server's clock is the only clock (DESIGN.md, Time).
   const handin::SystemClock clock;
   handin::deadline::DeadlineServiceImpl service(
       std::shared_ptr<const handin::deadline::Course>(*std::move(course)),
-      clock, std::move(storage));
+      clock, **authenticator, std::move(storage));
   const absl::Status served = handin::ServeUntilSignalled(
-      "deadline", handin::ServerOptionsFromFlags("127.0.0.1:50052"),
+      "deadline",
+      handin::ServerOptionsFromFlags("127.0.0.1:50052", *authenticator),
       {&service});
   if (!served.ok()) {
     std::fprintf(stderr, "handin-deadline: %s\n",

@@ -7,6 +7,7 @@
 #include "common/server_flags.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
+#include "services/grading/access.h"
 #include "services/grading/grading_service.h"
 
 ABSL_FLAG(std::string, storage_addr, "127.0.0.1:50053",
@@ -17,7 +18,7 @@ ABSL_FLAG(std::string, deadline_addr, "127.0.0.1:50052",
 ABSL_FLAG(int, io_threads, 4,
           "threads for blocking calls to storage and deadline");
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   handin::ParseServerFlags(
       argc, argv,
       "lists and streams back a course's submissions for staff.\nUsage: "
@@ -26,22 +27,28 @@ int main(int argc, char** argv) {
       "--tls_key=F --tls_ca=F");
   handin::InitLogging("grading");
 
-  auto credentials =
-      handin::MakeChannelCredentials(handin::PeerChannelOptionsFromFlags());
-  if (!credentials.ok()) {
+  auto authenticator =
+      handin::AuthenticatorFromFlags(handin::grading::GradingAccess());
+  auto storage_channel =
+      handin::PeerChannelFromFlags(absl::GetFlag(FLAGS_storage_addr));
+  auto deadline_channel =
+      handin::PeerChannelFromFlags(absl::GetFlag(FLAGS_deadline_addr));
+  for (const absl::Status &status :
+       {authenticator.status(), storage_channel.status(),
+        deadline_channel.status()}) {
+    if (status.ok())
+      continue;
     std::fprintf(stderr, "handin-grading: %s\n",
-                 std::string(credentials.status().message()).c_str());
+                 std::string(status.message()).c_str());
     return 1;
   }
   handin::Executor executor(absl::GetFlag(FLAGS_io_threads));
   handin::grading::GradingServiceImpl service(
-      handin::storage::v1::StorageService::NewStub(
-          grpc::CreateChannel(absl::GetFlag(FLAGS_storage_addr), *credentials)),
-      handin::deadline::v1::DeadlineService::NewStub(grpc::CreateChannel(
-          absl::GetFlag(FLAGS_deadline_addr), *credentials)),
+      handin::storage::v1::StorageService::NewStub(*storage_channel),
+      handin::deadline::v1::DeadlineService::NewStub(*deadline_channel),
       executor);
   handin::ServerOptions options =
-      handin::ServerOptionsFromFlags("127.0.0.1:50054");
+      handin::ServerOptionsFromFlags("127.0.0.1:50054", *authenticator);
   options.service_names = {
       handin::grading::v1::GradingService::service_full_name()};
   absl::Status served =

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "common/caller.h"
 #include "common/grpc_status.h"
 #include "services/intake/resume.h"
 #include "services/intake/spool.h"
@@ -57,12 +56,14 @@ IntakeServiceImpl::IntakeServiceImpl(
     IntakeOptions options,
     std::unique_ptr<deadline::v1::DeadlineService::StubInterface> deadline,
     std::unique_ptr<storage::v1::StorageService::StubInterface> storage,
-    const Clock& clock, Executor& executor)
+    const Clock& clock, Executor& executor,
+    const CallAuthenticator& authenticator)
     : options_(Resolved(std::move(options))),
       deadline_(std::move(deadline)),
       storage_(std::move(storage)),
       clock_(clock),
       executor_(executor),
+      authenticator_(authenticator),
       content_(
           inspect::SandboxOptions{.inspector_path = options_.inspector_path},
           InspectLimits(options_), options_.max_inspections),
@@ -83,6 +84,7 @@ grpc::ServerReadReactor<v1::UploadRequest>* IntakeServiceImpl::Upload(
   deps.watchdog = &watchdog_;
   deps.content = &content_;
   deps.limits = &limits_;
+  deps.authenticator = &authenticator_;
   return new UploadReactor(context, response, deps);  // Deleted in OnDone.
 }
 
@@ -91,26 +93,26 @@ grpc::ServerUnaryReactor* IntakeServiceImpl::QueryWriteStatus(
     const v1::QueryWriteStatusRequest* request,
     v1::QueryWriteStatusResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<Caller> caller = CallerFromContext(*context);
+  absl::StatusOr<std::string> caller =
+      CallingStudent(*context, request->course_id());
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
-  executor_.Schedule(
-      [this, reactor, request, response, principal = caller->user_id] {
-        absl::StatusOr<v1::QueryWriteStatusResponse> status =
-            LookUpWriteStatus(*storage_, options_, principal, *request);
-        if (status.ok()) {
-          *response = *std::move(status);
-        } else {
-          spdlog::warn(
-              "event=query_write_status_failed principal={} code={} "
-              "msg=\"{}\"",
-              principal, absl::StatusCodeToString(status.status().code()),
-              std::string(status.status().message()));
-        }
-        reactor->Finish(ToGrpcStatus(status.status()));
-      });
+  executor_.Schedule([this, reactor, request, response, principal = *caller] {
+    absl::StatusOr<v1::QueryWriteStatusResponse> status =
+        LookUpWriteStatus(*storage_, options_, principal, *request);
+    if (status.ok()) {
+      *response = *std::move(status);
+    } else {
+      spdlog::warn(
+          "event=query_write_status_failed principal={} code={} "
+          "msg=\"{}\"",
+          principal, absl::StatusCodeToString(status.status().code()),
+          std::string(status.status().message()));
+    }
+    reactor->Finish(ToGrpcStatus(status.status()));
+  });
   return reactor;
 }
 
@@ -119,7 +121,8 @@ grpc::ServerUnaryReactor* IntakeServiceImpl::ListMySubmissions(
     const v1::ListMySubmissionsRequest* request,
     v1::ListMySubmissionsResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<Caller> caller = CallerFromContext(*context);
+  absl::StatusOr<std::string> caller =
+      CallingStudent(*context, request->course_id());
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
@@ -130,19 +133,31 @@ grpc::ServerUnaryReactor* IntakeServiceImpl::ListMySubmissions(
                                  "\"eecs598-w24\""));
     return reactor;
   }
-  executor_.Schedule(
-      [this, reactor, request, response, principal = caller->user_id] {
-        const absl::Status listed =
-            ListOwn(request->course_id(), principal, response);
-        if (!listed.ok()) {
-          spdlog::warn("event=list_failed principal={} code={} msg=\"{}\"",
-                       principal, absl::StatusCodeToString(listed.code()),
-                       std::string(listed.message()));
-          response->Clear();
-        }
-        reactor->Finish(ToGrpcStatus(listed));
-      });
+  executor_.Schedule([this, reactor, request, response, principal = *caller] {
+    const absl::Status listed =
+        ListOwn(request->course_id(), principal, response);
+    if (!listed.ok()) {
+      spdlog::warn("event=list_failed principal={} code={} msg=\"{}\"",
+                   principal, absl::StatusCodeToString(listed.code()),
+                   std::string(listed.message()));
+      response->Clear();
+    }
+    reactor->Finish(ToGrpcStatus(listed));
+  });
   return reactor;
+}
+
+absl::StatusOr<std::string> IntakeServiceImpl::CallingStudent(
+    const grpc::CallbackServerContext& context,
+    absl::string_view course_id) const {
+  absl::StatusOr<Principal> caller = authenticator_.CallerOf(context);
+  if (!caller.ok()) return caller.status();
+  if (!course_id.empty()) {
+    if (absl::Status s = CheckCallerCourse(*caller, course_id); !s.ok()) {
+      return s;
+    }
+  }
+  return caller->subject;
 }
 
 absl::Status IntakeServiceImpl::ListOwn(
@@ -196,7 +211,8 @@ grpc::ServerUnaryReactor* IntakeServiceImpl::ForwardToDeadline(
     const absl::Status& invalid, PeerRequest request,
     DeadlineMethod<PeerRequest, PeerResponse> method, PeerResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<Caller> caller = CallerFromContext(*context);
+  absl::StatusOr<std::string> caller =
+      CallingStudent(*context, request.course_id());
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
@@ -207,7 +223,7 @@ grpc::ServerUnaryReactor* IntakeServiceImpl::ForwardToDeadline(
   }
   // The caller, never anything the request says, is whose deadlines these
   // are.
-  request.set_principal(caller->user_id);
+  request.set_principal(*caller);
   executor_.Schedule([this, reactor, rpc, method, response,
                       request = std::move(request)] {
     grpc::ClientContext call;

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/clock.h"  // common/clock.h uses absl::Now without it.
+#include "common/call_authenticator.h"
 #include "common/clock.h"
 #include "common/executor.h"
 #include "grpcpp/support/server_callback.h"
@@ -83,13 +84,15 @@ namespace handin::intake {
 // gRPC's callback threads never wait on another service.
 class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
  public:
-  // `clock` and `executor` are not owned and must outlive the service, which
-  // must outlive the server it is registered with.
+  // `clock`, `executor` and `authenticator` are not owned and must outlive
+  // the service, which must outlive the server it is registered with. Every
+  // call acts for the subject of its verified token (`authenticator`).
   IntakeServiceImpl(
       IntakeOptions options,
       std::unique_ptr<deadline::v1::DeadlineService::StubInterface> deadline,
       std::unique_ptr<storage::v1::StorageService::StubInterface> storage,
-      const Clock& clock, Executor& executor);
+      const Clock& clock, Executor& executor,
+      const CallAuthenticator& authenticator);
 
   grpc::ServerReadReactor<v1::UploadRequest>* Upload(
       grpc::CallbackServerContext* context,
@@ -154,6 +157,14 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
   // finishing with deadline's answer in `response` or its mapped error.
   // `rpc` names the call in logs. Finishes UNAUTHENTICATED at once without
   // identity and INVALID_ARGUMENT with `invalid` when it is not OK.
+  // The student `context`'s call acts for: its token's subject, when the
+  // token is good for `course_id` (not checked when empty: the handlers
+  // refuse an empty course themselves). UNAUTHENTICATED or
+  // PERMISSION_DENIED otherwise.
+  absl::StatusOr<std::string> CallingStudent(
+      const grpc::CallbackServerContext& context,
+      absl::string_view course_id) const;
+
   template <typename PeerRequest, typename PeerResponse>
   grpc::ServerUnaryReactor* ForwardToDeadline(
       grpc::CallbackServerContext* context, const char* rpc,
@@ -165,6 +176,7 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
   const std::unique_ptr<storage::v1::StorageService::StubInterface> storage_;
   const Clock& clock_;
   Executor& executor_;
+  const CallAuthenticator& authenticator_;
   ContentChecker content_;
   SpoolSweeper sweeper_;
   PrincipalLimits limits_;

@@ -17,6 +17,7 @@
 #include "common/server_runner.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
+#include "services/intake/access.h"
 #include "services/intake/intake_service.h"
 #include "services/intake/spool.h"
 #include "spdlog/spdlog.h"
@@ -103,17 +104,20 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  auto credentials =
-      handin::MakeChannelCredentials(handin::PeerChannelOptionsFromFlags());
-  if (!credentials.ok()) {
-    spdlog::critical("event=bad_tls msg=\"{}\"",
-                     std::string(credentials.status().message()));
+  auto authenticator =
+      handin::AuthenticatorFromFlags(handin::intake::IntakeAccess());
+  auto deadline_channel =
+      handin::PeerChannelFromFlags(absl::GetFlag(FLAGS_deadline_addr));
+  auto storage_channel =
+      handin::PeerChannelFromFlags(absl::GetFlag(FLAGS_storage_addr));
+  for (const absl::Status& status :
+       {authenticator.status(), deadline_channel.status(),
+        storage_channel.status()}) {
+    if (status.ok()) continue;
+    spdlog::critical("event=bad_flags msg=\"{}\"",
+                     std::string(status.message()));
     return 1;
   }
-  auto deadline_channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_deadline_addr), *credentials);
-  auto storage_channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_storage_addr), *credentials);
 
   handin::intake::IntakeOptions options;
   options.max_file_bytes = max_file_bytes;
@@ -154,9 +158,10 @@ int main(int argc, char** argv) {
   handin::SystemClock clock;
   handin::Executor executor(io_threads);
   handin::intake::IntakeServiceImpl service(
-      options, handin::deadline::v1::DeadlineService::NewStub(deadline_channel),
-      handin::storage::v1::StorageService::NewStub(storage_channel), clock,
-      executor);
+      options,
+      handin::deadline::v1::DeadlineService::NewStub(*deadline_channel),
+      handin::storage::v1::StorageService::NewStub(*storage_channel), clock,
+      executor, **authenticator);
 
   spdlog::info(
       "event=peers deadline={} storage={} io_threads={} "
@@ -167,7 +172,9 @@ int main(int argc, char** argv) {
       max_inspections, absl::FormatDuration(idle_timeout),
       absl::FormatDuration(spool_grace));
   absl::Status served = handin::ServeUntilSignalled(
-      "intake", handin::ServerOptionsFromFlags("127.0.0.1:50051"), {&service});
+      "intake",
+      handin::ServerOptionsFromFlags("127.0.0.1:50051", *authenticator),
+      {&service});
   if (!served.ok()) {
     spdlog::critical("event=cannot_serve msg=\"{}\"",
                      std::string(served.message()));

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "common/caller.h"
 #include "common/grpc_status.h"
 #include "common/proto_time.h"
 #include "services/intake/refusals.h"
@@ -33,14 +32,15 @@ absl::Status ClientCancelled() {
 UploadReactor::UploadReactor(grpc::CallbackServerContext* context,
                              v1::UploadResponse* response, UploadDeps deps)
     : context_(context), response_(response), deps_(deps) {
-  absl::StatusOr<Caller> caller = CallerFromContext(*context_);
+  absl::StatusOr<Principal> caller = deps_.authenticator->CallerOf(*context_);
   if (!caller.ok()) {
     spdlog::warn("event=upload_rejected code=UNAUTHENTICATED peer={}",
                  context_->peer());
     Finish(ToGrpcStatus(caller.status()));
     return;
   }
-  principal_ = caller->user_id;
+  caller_ = *caller;
+  principal_ = caller->subject;
   if (absl::Status admitted = deps_.limits->Admit(principal_); !admitted.ok()) {
     spdlog::warn(
         "event=upload_rejected code=RESOURCE_EXHAUSTED principal={} "
@@ -110,6 +110,14 @@ void UploadReactor::OnDone() {
 void UploadReactor::HandleMetadata() {
   if (Cancelled()) return Fail(ClientCancelled());
   metadata_ = std::move(*request_.mutable_metadata());
+  // A token for another course records nothing in this one. (An empty
+  // course is ValidateMetadata's to refuse.)
+  if (!metadata_.course_id().empty()) {
+    if (absl::Status course = CheckCallerCourse(caller_, metadata_.course_id());
+        !course.ok()) {
+      return Fail(course);
+    }
+  }
   metadata_received_ = true;
   if (absl::Status valid =
           ValidateMetadata(metadata_, deps_.options->max_file_bytes);

@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"  // common/clock.h uses absl::Now without it.
 #include "absl/time/time.h"
+#include "common/call_authenticator.h"
 #include "common/clock.h"
 #include "common/executor.h"
 #include "grpcpp/client_context.h"
@@ -43,6 +44,8 @@ struct UploadDeps {
   ContentChecker* content = nullptr;
   // Per-student limits: open uploads, refused attempts per minute.
   PrincipalLimits* limits = nullptr;
+  // Who the upload acts for: its token's subject.
+  const CallAuthenticator* authenticator = nullptr;
 };
 
 // The server side of one IntakeService.Upload stream.
@@ -182,6 +185,8 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
 
   // Touched by one task or callback at a time (reads and tasks alternate).
   v1::UploadRequest request_;
+  // The verified caller, and their user id: whom the upload is for.
+  Principal caller_;
   std::string principal_;
   UploadPhase phase_ = UploadPhase::kAwaitingMetadata;
   v1::UploadMetadata metadata_;

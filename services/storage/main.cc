@@ -9,6 +9,7 @@
 #include "common/logging.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
+#include "services/storage/access.h"
 #include "services/storage/periodic_sweep.h"
 #include "services/storage/storage_service.h"
 #include "services/storage/submission_store.h"
@@ -59,6 +60,13 @@ int main(int argc, char** argv) {
                  std::string(store.status().message()).c_str());
     return 1;
   }
+  auto authenticator =
+      handin::AuthenticatorFromFlags(handin::storage::StorageAccess());
+  if (!authenticator.ok()) {
+    std::fprintf(stderr, "handin-storage: %s\n",
+                 std::string(authenticator.status().message()).c_str());
+    return 1;
+  }
   absl::Status served;
   {
     // Destroyed before the store: the sweep stops, and the executor runs
@@ -67,7 +75,7 @@ int main(int argc, char** argv) {
     handin::Executor executor(absl::GetFlag(FLAGS_io_threads));
     handin::storage::StorageServiceImpl service(**store, executor);
     handin::ServerOptions options =
-        handin::ServerOptionsFromFlags("127.0.0.1:50053");
+        handin::ServerOptionsFromFlags("127.0.0.1:50053", *authenticator);
     options.service_names = {
         handin::storage::v1::StorageService::service_full_name()};
     served = handin::ServeUntilSignalled("storage", options, {&service});

@@ -72,6 +72,18 @@ TEST(AccessPolicyTest, UnlistedMethodsAreClosedAndHealthIsOpen) {
   EXPECT_THAT(policy.Methods(), ElementsAre(kList, kPut));
 }
 
+TEST(CheckCallerCourseTest, ATokenIsGoodForItsOwnCourseOnly) {
+  const absl::Status other =
+      CheckCallerCourse(As(Role::kGrader), "eecs498-f24");
+  EXPECT_EQ(other.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(other.message(),
+            "this token is for course eecs598-w24, not eecs498-f24");
+  EXPECT_TRUE(CheckCallerCourse(As(Role::kGrader), kCourse).ok());
+  // A service acts for every course of the deployment.
+  EXPECT_TRUE(
+      CheckCallerCourse(As(Role::kService, "intake"), "eecs498-f24").ok());
+}
+
 class CallAuthenticatorTest : public ::testing::Test {
  protected:
   CallAuthenticatorTest()
@@ -144,6 +156,18 @@ TEST_F(CallAuthenticatorTest, PublicMethodsNeedNoToken) {
   EXPECT_FALSE(decision->has_value());
 }
 
+TEST_F(CallAuthenticatorTest, ARememberedTokenStillExpires) {
+  const std::string bearer =
+      "Bearer " + Token(Role::kGrader, "gsi.lee", absl::Minutes(5));
+  ASSERT_TRUE(authenticator_->Decide(kList, bearer).ok());
+  clock_.Advance(absl::Minutes(4));
+  ASSERT_TRUE(authenticator_->Decide(kList, bearer).ok());
+  clock_.Advance(absl::Minutes(2));
+  const auto expired = authenticator_->Decide(kList, bearer);
+  EXPECT_EQ(expired.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(expired.status().message(), HasSubstr("expired at"));
+}
+
 // Answers every call with "<subject>/<role>/<course>" of its verified
 // caller, or the error of CallerOf.
 class WhoAmIReactor final : public grpc::ServerGenericBidiReactor {
@@ -196,20 +220,21 @@ class AuthenticatedServerTest : public CallAuthenticatorTest {
     builder.RegisterCallbackGenericService(&service_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                   grpc::InsecureChannelCredentials());
+    address_ = absl::StrCat("127.0.0.1:", port);
+    channel_ =
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
   }
   void TearDown() override {
     if (server_ != nullptr) server_->Shutdown();
   }
 
-  // Calls `method` with `token` (none if empty); returns the status and
-  // what the server answered.
-  std::pair<grpc::Status, std::string> Call(const std::string& method,
-                                            const std::string& token) {
-    grpc::GenericStub stub(channel_);
+  // Calls `method` over `channel`; returns the status and the answer.
+  static std::pair<grpc::Status, std::string> CallOn(
+      const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+      const std::string& token) {
+    grpc::GenericStub stub(channel);
     grpc::ClientContext context;
-    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+    if (!token.empty()) AttachToken(context, token);
     grpc::Slice empty("");
     const grpc::ByteBuffer request(&empty, 1);
     grpc::ByteBuffer response;
@@ -227,8 +252,16 @@ class AuthenticatedServerTest : public CallAuthenticatorTest {
     return {status, text};
   }
 
+  // Calls `method` with `token` (none if empty); returns the status and
+  // what the server answered.
+  std::pair<grpc::Status, std::string> Call(const std::string& method,
+                                            const std::string& token) {
+    return CallOn(channel_, method, token);
+  }
+
   WhoAmIService service_{*authenticator_};
   std::unique_ptr<grpc::Server> server_;
+  std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 
@@ -258,6 +291,17 @@ TEST_F(AuthenticatedServerTest, RefusalsReachTheCallerWithTheirCodes) {
                               testing::MakeEcKeyPair().private_pem));
   EXPECT_EQ(forged.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(forged.error_message(), HasSubstr("does not verify"));
+}
+
+TEST_F(AuthenticatedServerTest, ATokenChannelCarriesItsTokenOnEveryCall) {
+  const auto channel =
+      CreateTokenChannel(address_, grpc::InsecureChannelCredentials(),
+                         Token(Role::kService, "intake"));
+  for (int i = 0; i < 2; ++i) {
+    auto [status, text] = CallOn(channel, kPut, "");
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(text, "intake/service/eecs598-w24");
+  }
 }
 
 TEST_F(AuthenticatedServerTest, PublicMethodCarriesNoIdentity) {

@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_auth.h"
 
 namespace handin {
 namespace {
@@ -45,12 +46,29 @@ grpc::Status CheckHealth(const std::string& address,
   return result;
 }
 
+// Admits health checks (public) and nothing else.
+std::shared_ptr<CallAuthenticator> HealthOnly() {
+  AccessPolicy policy;
+  AllowHealthAndReflection(policy);
+  return testing::TestAuth().Authenticator(std::move(policy));
+}
+
 // Plaintext on an ephemeral loopback port: what most of these tests need.
 ServerOptions LoopbackOptions() {
   ServerOptions options;
   options.listen_address = "127.0.0.1:0";
   options.tls.insecure = true;
+  options.authenticator = HealthOnly();
   return options;
+}
+
+TEST(StartServer, RefusesToStartWithoutAnAuthenticator) {
+  ServerOptions options = LoopbackOptions();
+  options.authenticator = nullptr;
+  auto running = StartServer(options, {});
+  EXPECT_EQ(running.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(running.status().message(),
+              ::testing::HasSubstr("no authenticator"));
 }
 
 TEST(StartServer, ReportsServingForTheServerAndEachNamedService) {
@@ -115,6 +133,7 @@ TEST(StartServer, RefusesAnAddressAlreadyInUse) {
 TEST(StartServer, WithoutCertificatesAndWithoutInsecureIsAnError) {
   ServerOptions options;
   options.listen_address = "127.0.0.1:0";
+  options.authenticator = HealthOnly();
   auto running = StartServer(options, {});
   EXPECT_EQ(running.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(running.status().message(), ::testing::HasSubstr("--tls_cert"));
@@ -123,6 +142,7 @@ TEST(StartServer, WithoutCertificatesAndWithoutInsecureIsAnError) {
 TEST(StartServer, MissingCertificateFileIsNamedInTheError) {
   ServerOptions options;
   options.listen_address = "127.0.0.1:0";
+  options.authenticator = HealthOnly();
   options.tls.cert_file = "/nonexistent/server.pem";
   options.tls.key_file = "/nonexistent/server.key";
   auto running = StartServer(options, {});
@@ -140,6 +160,7 @@ class TlsTest : public ::testing::Test {
   absl::StatusOr<RunningServer> Start(bool mutual) {
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
+    options.authenticator = HealthOnly();
     options.tls = {.cert_file = tls_ + "/server.pem",
                    .key_file = tls_ + "/server.key",
                    .client_ca_file = mutual ? tls_ + "/ca.pem" : ""};

@@ -2,8 +2,8 @@
 // binaries. Each checks the exact status code, that the message tells the
 // student what was wrong, and that nothing was stored (no submission of the
 // item by the uploader; the refusal recorded where intake records one).
-// Token cases (forged, expired, another course's) join when the services
-// require tokens.
+// Bad tokens (forged, expired, another course's) are refused before
+// anything of the upload is looked at, so nothing of them is recorded.
 #include <fstream>
 #include <string>
 #include <vector>
@@ -13,6 +13,7 @@
 #include "handin/storage/v1/storage_service.grpc.pb.h"
 #include "tests/integration/cluster.h"
 #include "tests/services/inspect/fixtures.h"
+#include "tests/testing/ec_keys.h"
 
 namespace handin::testing {
 namespace {
@@ -50,7 +51,8 @@ class BadInputTest : public ::testing::Test {
   }
 
   static std::unique_ptr<storage::v1::StorageService::Stub> Storage() {
-    return storage::v1::StorageService::NewStub(cluster_->Channel("storage"));
+    return storage::v1::StorageService::NewStub(
+        cluster_->Channel("storage", cluster_->ServiceToken("grading")));
   }
 
   // The submissions storage holds of `item` by kStudent.
@@ -101,6 +103,13 @@ class BadInputTest : public ::testing::Test {
           << "the refusal of " << item << " was not recorded";
     }
   }
+
+  static Cluster& cluster() { return *cluster_; }
+  // Uploads a good PDF for project-report as kStudent with `token`; expects
+  // `code` with `what` in the message, and no new submission or refusal.
+  static void ExpectTokenRefused(const std::string& token,
+                                 grpc::StatusCode code,
+                                 const std::string& what);
 
   static Cluster* cluster_;
 };
@@ -220,6 +229,57 @@ TEST(MalformedPolicyTest, CheckPolicyNamesTheFileAndLine) {
       RunCommand({Cluster::Binary("handin-deadline"), "--check-policy", path});
   EXPECT_NE(result.exit_code, 0);
   EXPECT_THAT(result.out + result.err, HasSubstr("broken.textproto:"));
+}
+
+void BadInputTest::ExpectTokenRefused(const std::string& token,
+                                      grpc::StatusCode code,
+                                      const std::string& what) {
+  const std::string item = "project-report";
+  const int stored = StoredCount(item);
+  const size_t refused = RefusalReasons(item).size();
+  intake::v1::UploadResponse response;
+  const grpc::Status status = UploadDirect(
+      cluster(),
+      {.user = kStudent, .item = item, .content = PdfBytes(2), .token = token},
+      &response);
+  EXPECT_EQ(status.error_code(), code) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr(what));
+  EXPECT_EQ(StoredCount(item), stored) << "something was stored";
+  EXPECT_EQ(RefusalReasons(item).size(), refused)
+      << "a bad token's upload left a record";
+}
+
+TokenClaims StudentClaims(absl::Duration age, absl::Duration lifetime,
+                          const std::string& course = kCourse) {
+  const absl::Time issued = absl::Now() - age;
+  return {.subject = kStudent,
+          .role = Role::kStudent,
+          .course_id = course,
+          .issued_at = issued,
+          .expires_at = issued + lifetime};
+}
+
+TEST_F(BadInputTest, ForgedTokenIsUnauthenticated) {
+  // Right claims, signed with a key that is not the course's.
+  const absl::StatusOr<std::string> forged =
+      IssueToken(StudentClaims(absl::ZeroDuration(), absl::Hours(1)),
+                 MakeEcKeyPair().private_pem);
+  ASSERT_TRUE(forged.ok()) << forged.status();
+  ExpectTokenRefused(*forged, grpc::StatusCode::UNAUTHENTICATED,
+                     "does not verify");
+}
+
+TEST_F(BadInputTest, ExpiredTokenIsUnauthenticated) {
+  ExpectTokenRefused(
+      cluster().SignToken(StudentClaims(absl::Hours(3), absl::Hours(2))),
+      grpc::StatusCode::UNAUTHENTICATED, "ask the course staff for a new one");
+}
+
+TEST_F(BadInputTest, AnotherCoursesTokenIsPermissionDenied) {
+  ExpectTokenRefused(cluster().SignToken(StudentClaims(
+                         absl::ZeroDuration(), absl::Hours(1), "eecs498-f24")),
+                     grpc::StatusCode::PERMISSION_DENIED,
+                     "this token is for course eecs498-f24, not eecs598-w24");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <random>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -39,7 +40,8 @@ absl::Status Cluster::Start() {
        absl::StrCat("source '", SourceDir(), "/scripts/lib/tls.sh' && source '",
                     SourceDir(), "/scripts/lib/keys.sh' && handin_make_tls '",
                     dir_.File("tls"), "' && handin_make_keys '",
-                    dir_.File("keys"), "'")});
+                    dir_.File("keys"), "' && handin_issue_service_tokens '",
+                    Binary("handin-admin"), "' '", dir_.File("keys"), "'")});
   if (tls.exit_code != 0) {
     return absl::InternalError(absl::StrCat("making TLS material: ", tls.err));
   }
@@ -51,8 +53,12 @@ absl::Status Cluster::Start() {
   auto flags = [&](const std::string& service, std::vector<std::string> args) {
     for (const std::string& flag :
          {"--tls_cert=" + CertFile(), "--tls_key=" + KeyFile(),
-          "--tls_ca=" + CaFile()}) {
+          "--tls_ca=" + CaFile(), "--token_key=" + TokenPublicKeyFile()}) {
       args.push_back(flag);
+    }
+    if (service != "storage") {
+      args.push_back("--service_token=" +
+                     dir_.File("keys/" + service + ".token"));
     }
     auto extra = options_.extra_flags.find(service);
     if (extra != options_.extra_flags.end()) {
@@ -209,10 +215,34 @@ std::string Cluster::TlsAddress(const std::string& service) const {
 }
 
 std::shared_ptr<grpc::Channel> Cluster::Channel(
-    const std::string& service) const {
+    const std::string& service, const std::string& token) const {
   auto credentials = MakeChannelCredentials(
       {.ca_file = CaFile(), .cert_file = CertFile(), .key_file = KeyFile()});
-  return grpc::CreateChannel(TlsAddress(service), *credentials);
+  return CreateTokenChannel(TlsAddress(service), *credentials, token);
+}
+
+std::string Cluster::Token(Role role, const std::string& subject,
+                           const std::string& course) const {
+  const absl::Time now = absl::Now();
+  return SignToken({.subject = subject,
+                    .role = role,
+                    .course_id = course,
+                    .issued_at = now,
+                    .expires_at = now + absl::Hours(24)});
+}
+
+std::string Cluster::SignToken(const TokenClaims& claims) const {
+  absl::StatusOr<std::string> key =
+      ReadFileToString(dir_.File("keys/token.key"));
+  absl::StatusOr<std::string> token =
+      key.ok() ? IssueToken(claims, *key) : key.status();
+  return token.value_or("");
+}
+
+std::string Cluster::ServiceToken(const std::string& name) const {
+  absl::StatusOr<std::string> token =
+      ReadFileToString(dir_.File("keys/" + name + ".token"));
+  return std::string(absl::StripAsciiWhitespace(token.value_or("")));
 }
 
 std::string Cluster::LogTail(const std::string& service) const {
@@ -246,7 +276,9 @@ grpc::Status UploadDirect(Cluster& cluster, const DirectUpload& upload,
   if (finish_sent != nullptr) *finish_sent = false;
   auto intake = intake::v1::IntakeService::NewStub(cluster.Channel("intake"));
   grpc::ClientContext context;
-  AttachCaller(context, upload.user);
+  AttachToken(context, upload.token.empty()
+                           ? cluster.Token(Role::kStudent, upload.user)
+                           : upload.token);
   if (upload.timeout != absl::InfiniteDuration()) {
     context.set_deadline(absl::ToChronoTime(absl::Now() + upload.timeout));
   }

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/auth_token.h"
 #include "grpcpp/channel.h"
 #include "handin/intake/v1/intake_service.grpc.pb.h"
 #include "tests/testing/subprocess.h"
@@ -33,8 +34,9 @@ struct ClusterOptions {
 
 // The four real handin binaries from the build, started the way scripts/up
 // starts them: TLS with a fresh course CA, mutual TLS for deadline and
-// storage, ephemeral loopback ports, the reference course, a RocksDB in a
-// temporary directory and intake's spool beside it.
+// storage, a fresh token key with service tokens issued by handin-admin,
+// ephemeral loopback ports, the reference course, a RocksDB in a temporary
+// directory and intake's spool beside it.
 //
 // Thread-safe: one thread may Kill and Restart services while others take
 // channels to them.
@@ -73,8 +75,20 @@ class Cluster {
   std::string Address(const std::string& service) const;
   // "localhost:<port>", which the test certificate names.
   std::string TlsAddress(const std::string& service) const;
-  // A channel to `service` with the CA and, for mutual TLS, the certificate.
-  std::shared_ptr<grpc::Channel> Channel(const std::string& service) const;
+  // A channel to `service` with the CA and, for mutual TLS, the
+  // certificate; every call carries `token` unless it is empty.
+  std::shared_ptr<grpc::Channel> Channel(const std::string& service,
+                                         const std::string& token = "") const;
+  // A token signed with the cluster's course key (valid for a day).
+  std::string Token(Role role, const std::string& subject,
+                    const std::string& course = "eecs598-w24") const;
+  // `claims` signed with the cluster's course key ("" if that fails).
+  std::string SignToken(const TokenClaims& claims) const;
+  // The token the service `name` presents to its peers (as issued by
+  // handin-admin at Start).
+  std::string ServiceToken(const std::string& name) const;
+  // The public key the services verify tokens with.
+  std::string TokenPublicKeyFile() const { return dir_.File("keys/token.pub"); }
 
   std::string CaFile() const { return dir_.File("tls/ca.pem"); }
   std::string CertFile() const { return dir_.File("tls/server.pem"); }
@@ -118,7 +132,7 @@ std::string PdfBytes(int pages);
 
 // One upload straight through intake's gRPC API (no client-side checks).
 struct DirectUpload {
-  // The caller identity attached to the call.
+  // The student the call acts for (a token of theirs is attached).
   std::string user;
   // An item of the reference course, e.g. "project-code".
   std::string item;
@@ -137,6 +151,8 @@ struct DirectUpload {
   // content's).
   std::optional<int64_t> declared_size;
   std::string declared_sha256_hex;
+  // The token attached instead of one of `user`'s, when set (bad tokens).
+  std::string token;
 };
 
 // Sends `upload` to the cluster's intake (metadata, chunks, finish) and

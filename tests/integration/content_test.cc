@@ -26,10 +26,12 @@ class ContentEndToEndTest : public ::testing::Test {
   CommandResult Handin(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {Cluster::Binary("handin")};
     argv.insert(argv.end(), args.begin(), args.end());
-    return RunCommand(argv, {"HANDIN_SERVER=" + cluster_.TlsAddress("intake"),
-                             "HANDIN_CA=" + cluster_.CaFile(),
-                             "HANDIN_USER=ari", "HANDIN_COURSE=eecs598-w24",
-                             "HANDIN_RECEIPT_DIR=" + dir_.File("receipts")});
+    return RunCommand(argv,
+                      {"HANDIN_SERVER=" + cluster_.TlsAddress("intake"),
+                       "HANDIN_CA=" + cluster_.CaFile(),
+                       "HANDIN_TOKEN=" + cluster_.Token(Role::kStudent, "ari"),
+                       "HANDIN_COURSE=eecs598-w24",
+                       "HANDIN_RECEIPT_DIR=" + dir_.File("receipts")});
   }
 
   // A PDF of `pages` blank pages, written into the test's directory.

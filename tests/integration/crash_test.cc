@@ -329,8 +329,8 @@ TEST_F(CrashTest, KilledServicesLoseNoReceiptAndStoreNoPhantom) {
                               << cluster_.LogTail("intake");
 
   // Every stored submission, read back in full and hashed.
-  auto storage =
-      storage::v1::StorageService::NewStub(cluster_.Channel("storage"));
+  auto storage = storage::v1::StorageService::NewStub(
+      cluster_.Channel("storage", cluster_.ServiceToken("grading")));
   std::map<std::string, SubmissionRecord> stored;  // by submission id
   std::map<std::string, std::pair<std::string, int64_t>> read_back;
   int phantom = 0;

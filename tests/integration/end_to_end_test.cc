@@ -60,7 +60,8 @@ class EndToEndTest : public ::testing::Test {
     return RunCommand(
         argv, {"HANDIN_SERVER=" +
                    (server.empty() ? cluster_->TlsAddress("intake") : server),
-               "HANDIN_CA=" + cluster_->CaFile(), "HANDIN_USER=" + user,
+               "HANDIN_CA=" + cluster_->CaFile(),
+               "HANDIN_TOKEN=" + cluster_->Token(Role::kStudent, user),
                std::string("HANDIN_COURSE=") + kCourse,
                "HANDIN_RECEIPT_DIR=" + dir_.path()});
   }
@@ -85,7 +86,7 @@ TEST_F(EndToEndTest, SubmittedBytesReadBackThroughGradingHashToTheReceipt) {
   EXPECT_THAT(submit.out, HasSubstr(std::to_string(bytes.size())));
 
   auto grading = handin::grading::v1::GradingService::NewStub(
-      cluster_->Channel("grading"));
+      cluster_->Channel("grading", cluster_->Token(Role::kGrader, "amberljc")));
   handin::grading::v1::ListSubmissionsRequest list;
   list.set_course_id(kCourse);
   list.set_item_id("project-code");

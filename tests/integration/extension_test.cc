@@ -24,8 +24,6 @@ class ExtensionEndToEndTest : public ::testing::Test {
   void SetUp() override {
     absl::Status started = cluster_.Start();
     ASSERT_TRUE(started.ok()) << started;
-    deadline_ = handin::deadline::v1::DeadlineService::NewStub(
-        cluster_.Channel("deadline"));
     std::ofstream(dir_.File("summary.pdf"), std::ios::binary) << PdfBytes(2);
   }
 
@@ -35,26 +33,27 @@ class ExtensionEndToEndTest : public ::testing::Test {
          dir_.File("summary.pdf")},
         {"HANDIN_SERVER=" + cluster_.TlsAddress("intake"),
          "HANDIN_CA=" + cluster_.CaFile(),
-         std::string("HANDIN_USER=") + kStudent, "HANDIN_COURSE=eecs598-w24",
-         "HANDIN_RECEIPT_DIR=" + dir_.path()});
+         "HANDIN_TOKEN=" + cluster_.Token(Role::kStudent, kStudent),
+         "HANDIN_COURSE=eecs598-w24", "HANDIN_RECEIPT_DIR=" + dir_.path()});
   }
 
-  grpc::Status Grant(const std::string& acting_user) {
+  // Grants leah an extension as `subject`, with a token of theirs in `role`.
+  grpc::Status Grant(Role role, const std::string& subject) {
     handin::deadline::v1::GrantExtensionRequest request;
     request.set_course_id("eecs598-w24");
     request.set_item_id(kItem);
     request.set_principal(kStudent);
     *request.mutable_due_at() = ToProtoTimestamp(absl::Now() + absl::Hours(24));
     request.set_reason("illness, documented");
-    request.set_acting_user(acting_user);
     handin::deadline::v1::GrantExtensionResponse response;
     grpc::ClientContext context;
-    return deadline_->GrantExtension(&context, request, &response);
+    return handin::deadline::v1::DeadlineService::NewStub(
+               cluster_.Channel("deadline", cluster_.Token(role, subject)))
+        ->GrantExtension(&context, request, &response);
   }
 
   Cluster cluster_;
   TempDir dir_;
-  std::unique_ptr<handin::deadline::v1::DeadlineService::Stub> deadline_;
 };
 
 TEST_F(ExtensionEndToEndTest, AnInstructorsExtensionMakesALateSummaryCount) {
@@ -62,7 +61,7 @@ TEST_F(ExtensionEndToEndTest, AnInstructorsExtensionMakesALateSummaryCount) {
   ASSERT_EQ(before.exit_code, 0) << before.err;
   EXPECT_THAT(before.out, HasSubstr("not counted"));
 
-  grpc::Status granted = Grant("mosharaf");
+  grpc::Status granted = Grant(Role::kInstructor, "mosharaf");
   ASSERT_TRUE(granted.ok()) << granted.error_message();
 
   CommandResult after = Submit();
@@ -72,8 +71,13 @@ TEST_F(ExtensionEndToEndTest, AnInstructorsExtensionMakesALateSummaryCount) {
 }
 
 TEST_F(ExtensionEndToEndTest, AGraderCannotGrantOne) {
-  grpc::Status granted = Grant("amberljc");
+  grpc::Status granted = Grant(Role::kGrader, "amberljc");
   EXPECT_EQ(granted.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(granted.error_message(), HasSubstr("(it is for: instructor)"));
+  // Nor with an instructor's token made out to a grader of the roster.
+  granted = Grant(Role::kInstructor, "amberljc");
+  EXPECT_EQ(granted.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(granted.error_message(), HasSubstr("amberljc is a grader"));
   CommandResult after = Submit();
   EXPECT_THAT(after.out, HasSubstr("not counted"));
 }

@@ -5,10 +5,10 @@
 #include <fstream>
 #include <string>
 
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "handin/grading/v1/grading_service.grpc.pb.h"
 #include "tests/integration/cluster.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
 
 namespace handin::testing {
 namespace {
@@ -21,7 +21,7 @@ constexpr char kItem[] = "slides/2024-03-19";
 constexpr char kGroup[] = "jiaheng-jeremy-zhenning";
 
 class GradingEndToEndTest : public ::testing::Test {
- protected:
+protected:
   void SetUp() override {
     absl::Status started = cluster_.Start();
     ASSERT_TRUE(started.ok()) << started;
@@ -29,14 +29,15 @@ class GradingEndToEndTest : public ::testing::Test {
 
   // Uploads a deck as `student` with the CLI; returns the receipt it
   // printed.
-  std::string Submit(const std::string& student, int pages) {
+  std::string Submit(const std::string &student, int pages) {
     const std::string file = dir_.File(student + ".pdf");
     std::ofstream(file, std::ios::binary) << PdfBytes(pages);
     CommandResult run =
         RunCommand({Cluster::Binary("handin"), "submit", "--yes", "--item",
                     kItem, file, "--receipt-dir", dir_.path()},
                    {"HANDIN_SERVER=" + cluster_.TlsAddress("intake"),
-                    "HANDIN_CA=" + cluster_.CaFile(), "HANDIN_USER=" + student,
+                    "HANDIN_CA=" + cluster_.CaFile(),
+                    "HANDIN_TOKEN=" + cluster_.Token(Role::kStudent, student),
                     "HANDIN_COURSE=eecs598-w24"});
     EXPECT_EQ(run.exit_code, 0) << run.err;
     return run.out;
@@ -58,8 +59,8 @@ TEST_F(GradingEndToEndTest, TheGroupsLatestUploadIsTheOneGraded) {
           .error_code(),
       grpc::StatusCode::FAILED_PRECONDITION);
 
-  auto grading =
-      handin::grading::v1::GradingService::NewStub(cluster_.Channel("grading"));
+  auto grading = handin::grading::v1::GradingService::NewStub(
+      cluster_.Channel("grading", cluster_.Token(Role::kGrader, "amberljc")));
   handin::grading::v1::ListSubmissionsRequest request;
   request.set_course_id("eecs598-w24");
   request.set_item_id(kItem);
@@ -73,7 +74,7 @@ TEST_F(GradingEndToEndTest, TheGroupsLatestUploadIsTheOneGraded) {
             handin::deadline::v1::COUNTED_VERSION_LATEST);
   ASSERT_EQ(response.counted_size(), 1);
   EXPECT_EQ(response.counted(0).unit(), kGroup);
-  const std::string& counted = response.counted(0).submission_id();
+  const std::string &counted = response.counted(0).submission_id();
   EXPECT_EQ(counted, response.submissions(2).submission_id());
   EXPECT_EQ(response.submissions(2).principal(), "jeremy");
   EXPECT_THAT(receipt, HasSubstr(counted));
@@ -83,8 +84,8 @@ TEST_F(GradingEndToEndTest, TheGroupsLatestUploadIsTheOneGraded) {
 }
 
 TEST_F(GradingEndToEndTest, AnUnknownItemIsNotFound) {
-  auto grading =
-      handin::grading::v1::GradingService::NewStub(cluster_.Channel("grading"));
+  auto grading = handin::grading::v1::GradingService::NewStub(
+      cluster_.Channel("grading", cluster_.Token(Role::kGrader, "amberljc")));
   handin::grading::v1::ListSubmissionsRequest request;
   request.set_course_id("eecs598-w24");
   request.set_item_id("slides/1999-01-01");
@@ -96,5 +97,5 @@ TEST_F(GradingEndToEndTest, AnUnknownItemIsNotFound) {
   EXPECT_THAT(status.error_message(), HasSubstr("slides/1999-01-01"));
 }
 
-}  // namespace
-}  // namespace handin::testing
+} // namespace
+} // namespace handin::testing

@@ -31,7 +31,8 @@ class ReceiptEndToEndTest : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     return RunCommand(
         argv, {"HANDIN_SERVER=" + cluster_.TlsAddress("intake"),
-               "HANDIN_CA=" + cluster_.CaFile(), "HANDIN_USER=ari",
+               "HANDIN_CA=" + cluster_.CaFile(),
+               "HANDIN_TOKEN=" + cluster_.Token(Role::kStudent, "ari"),
                "HANDIN_COURSE=eecs598-w24",
                "HANDIN_RECEIPT_DIR=" + dir_.File("receipts"),
                "HANDIN_RECEIPT_KEY=" + cluster_.ReceiptPublicKeyFile()});

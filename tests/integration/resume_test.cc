@@ -49,15 +49,15 @@ class ResumeEndToEndTest : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     return RunCommand(
         argv, {"HANDIN_SERVER=" + server, "HANDIN_CA=" + cluster_.CaFile(),
-               std::string("HANDIN_USER=") + kStudent,
+               "HANDIN_TOKEN=" + cluster_.Token(Role::kStudent, kStudent),
                std::string("HANDIN_COURSE=") + kCourse,
                "HANDIN_RECEIPT_DIR=" + dir_.path()});
   }
 
   // The student's submissions of the item, as grading lists them.
   std::vector<common::v1::SubmissionRecord> Submissions() {
-    auto grading =
-        grading::v1::GradingService::NewStub(cluster_.Channel("grading"));
+    auto grading = grading::v1::GradingService::NewStub(
+        cluster_.Channel("grading", cluster_.Token(Role::kGrader, "amberljc")));
     grading::v1::ListSubmissionsRequest request;
     request.set_course_id(kCourse);
     request.set_item_id(kItem);
@@ -76,8 +76,8 @@ class ResumeEndToEndTest : public ::testing::Test {
   // The SHA-256 of the stored bytes of `submission_id`, read back through
   // grading.
   std::string StoredSha256(const std::string& submission_id) {
-    auto grading =
-        grading::v1::GradingService::NewStub(cluster_.Channel("grading"));
+    auto grading = grading::v1::GradingService::NewStub(
+        cluster_.Channel("grading", cluster_.Token(Role::kGrader, "amberljc")));
     grading::v1::DownloadSubmissionRequest request;
     request.set_course_id(kCourse);
     request.set_submission_id(submission_id);

@@ -82,7 +82,8 @@ class CommandsTest : public ::testing::Test {
     ASSERT_TRUE(harness_.Start().ok());
     options_.server = harness_.intake_address();
     options_.insecure = true;
-    options_.user = "alice";
+    options_.token =
+        ::handin::testing::HarnessAuth().Token(Role::kStudent, "alice");
   }
 
   int Submit(const std::string& item, const std::string& path,
@@ -161,11 +162,23 @@ TEST_F(CommandsTest, SubmitOfAMissingFileIsALocalErrorAndContactsNoOne) {
   EXPECT_THAT(harness_.deadline().evaluations(), ::testing::IsEmpty());
 }
 
-TEST_F(CommandsTest, SubmitWithoutAUserIsALocalError) {
-  options_.user = "";
+TEST_F(CommandsTest, SubmitWithoutATokenIsALocalError) {
+  options_.token = "";
   EXPECT_EQ(Submit("project-report", WriteFile(dir_, "a.txt", "a")),
             kExitLocalError);
-  EXPECT_THAT(err_.str(), HasSubstr("handin: no user id; pass --user"));
+  EXPECT_THAT(err_.str(), HasSubstr("handin: no token; pass --token"));
+}
+
+TEST_F(CommandsTest, ATokenForAnotherCourseIsRefusedWithoutTrace) {
+  options_.token = ::handin::testing::HarnessAuth().Token(
+      Role::kStudent, "alice", "eecs498-f24");
+  EXPECT_EQ(Submit("project-report", WriteFile(dir_, "a.txt", "a"),
+                   /*yes=*/true),
+            kExitServerError);
+  EXPECT_THAT(err_.str(), HasSubstr("this token is for course eecs498-f24, not "
+                                    "eecs598-w24"));
+  EXPECT_THAT(harness_.storage().committed(), ::testing::IsEmpty());
+  EXPECT_THAT(harness_.storage().refusals(), ::testing::IsEmpty());
 }
 
 TEST_F(CommandsTest, SubmitOfAnUnknownItemShowsTheServersMessage) {
@@ -365,6 +378,9 @@ TEST_F(CommandsTest, SubmitToAnIntakeWithoutTheCheckSaysSo) {
   ServerOptions server_options;
   server_options.listen_address = "127.0.0.1:0";
   server_options.tls.insecure = true;
+  server_options.authenticator =
+      ::handin::testing::HarnessAuth().AdmitAnyCaller(
+          intake::v1::IntakeService::service_full_name());
   absl::StatusOr<RunningServer> old =
       StartServer(server_options, {&old_intake});
   ASSERT_TRUE(old.ok()) << old.status();

@@ -139,7 +139,8 @@ class DeadlinesCommandTest : public ::testing::Test {
     ASSERT_TRUE(harness_.Start().ok());
     options_.server = harness_.intake_address();
     options_.insecure = true;
-    options_.user = "jeremy";
+    options_.token =
+        ::handin::testing::HarnessAuth().Token(Role::kStudent, "jeremy");
   }
 
   int Run(const DeadlinesOptions& deadlines) {

@@ -192,7 +192,8 @@ class SubmitResumeTest : public ::testing::Test {
     GlobalOptions options;
     options.server = IntakeHarness::Loopback((*proxy)->port());
     options.insecure = true;
-    options.user = "alice";
+    options.token =
+        ::handin::testing::HarnessAuth().Token(Role::kStudent, "alice");
     SubmitOptions submit{"project-report", path};
     submit.receipt_dir = dir_.path();
     // Long enough for intake to let go of the broken stream (else the

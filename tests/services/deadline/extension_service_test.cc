@@ -61,8 +61,9 @@ class ExtensionServiceTest : public testing::StorageBackedDeadlineTest {
     request.set_acting_user(acting_user);
     v1::GrantExtensionResponse ignored;
     grpc::ClientContext context;
-    return stub_->GrantExtension(&context, request,
-                                 response != nullptr ? response : &ignored);
+    return StubAs(Role::kInstructor, acting_user)
+        ->GrantExtension(&context, request,
+                         response != nullptr ? response : &ignored);
   }
 
   grpc::Status Revoke(const std::string& acting_user) {
@@ -74,7 +75,8 @@ class ExtensionServiceTest : public testing::StorageBackedDeadlineTest {
     request.set_acting_user(acting_user);
     v1::RevokeExtensionResponse response;
     grpc::ClientContext context;
-    return stub_->RevokeExtension(&context, request, &response);
+    return StubAs(Role::kInstructor, acting_user)
+        ->RevokeExtension(&context, request, &response);
   }
 
   // The verdict for zin, a member of the group, uploading now.
@@ -217,16 +219,44 @@ TEST_F(ExtensionServiceTest, ListExtensionsShowsGrantsToStaff) {
   request.set_acting_user("amberljc");  // a grader may look
   v1::ListExtensionsResponse response;
   grpc::ClientContext context;
-  grpc::Status status = stub_->ListExtensions(&context, request, &response);
+  grpc::Status status = StubAs(Role::kGrader, "amberljc")
+                            ->ListExtensions(&context, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(response.extensions_size(), 1);
   EXPECT_EQ(response.extensions(0).principal(), kGroup);
 
   request.set_acting_user("zin");  // a student may not
   grpc::ClientContext student_context;
-  EXPECT_EQ(
-      stub_->ListExtensions(&student_context, request, &response).error_code(),
-      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(StubAs(Role::kStudent, "zin")
+                ->ListExtensions(&student_context, request, &response)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ExtensionServiceTest, TheGrantIsMadeByTheTokensSubject) {
+  v1::GrantExtensionRequest request;
+  request.set_course_id(kCourse);
+  request.set_item_id(kItem);
+  request.set_principal(kGroup);
+  *request.mutable_due_at() = ToProtoTimestamp(Utc(2024, 3, 22, 16, 0));
+  request.set_reason("illness");
+  request.set_acting_user("mosharaf");
+  v1::GrantExtensionResponse response;
+  grpc::ClientContext impostor_context;
+  // A grader's token cannot name the instructor as the one acting.
+  const grpc::Status impostor =
+      StubAs(Role::kGrader, "amberljc")
+          ->GrantExtension(&impostor_context, request, &response);
+  EXPECT_EQ(impostor.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(impostor.error_message(),
+              HasSubstr("is not the token's subject \"amberljc\""));
+
+  request.clear_acting_user();
+  grpc::ClientContext context;
+  const grpc::Status granted =
+      stub_->GrantExtension(&context, request, &response);
+  ASSERT_TRUE(granted.ok()) << granted.error_message();
+  EXPECT_EQ(response.extension().granted_by(), "mosharaf");
 }
 
 TEST_F(ExtensionServiceTest, AGraderMayNeitherGrantNorRevoke) {
@@ -245,11 +275,15 @@ TEST(ExtensionsDisabled, WithoutStorageTheExtensionRpcsSaySoAndVerdictsWork) {
   handin::testing::FakeClock clock(Utc(2024, 3, 21, 16, 0));
   std::unique_ptr<Course> course = LoadReferenceCourse();
   ASSERT_NE(course, nullptr);
-  DeadlineServiceImpl service(std::move(course), clock);
-  auto server = StartLocal(&service);
+  handin::testing::TestAuth auth;
+  auto authenticator =
+      auth.AdmitAnyCaller(v1::DeadlineService::service_full_name());
+  DeadlineServiceImpl service(std::move(course), clock, *authenticator);
+  auto server = StartLocal(&service, authenticator);
   ASSERT_TRUE(server.ok()) << server.status();
-  auto stub = v1::DeadlineService::NewStub(grpc::CreateChannel(
-      Address(server->port), grpc::InsecureChannelCredentials()));
+  auto stub = v1::DeadlineService::NewStub(CreateTokenChannel(
+      Address(server->port), grpc::InsecureChannelCredentials(),
+      auth.Token(Role::kInstructor, "mosharaf")));
 
   v1::GrantExtensionRequest grant;
   grant.set_course_id(kCourse);

@@ -22,6 +22,7 @@
 #include "handin/deadline/v1/deadline_service.grpc.pb.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_auth.h"
 
 namespace handin::deadline {
 namespace {
@@ -124,10 +125,11 @@ TEST(HandinDeadline, HelpListsEveryFlag) {
 
 TEST(HandinDeadline, WhatIfIsJudgedAtTheMachinesClock) {
   TempDir dir;
+  const handin::testing::TestAuth auth;
   auto server = Subprocess::Start(
       {HANDIN_DEADLINE_BINARY, "--policy", ReferencePolicy(), "--listen",
        "127.0.0.1:0", "--insecure", "--shutdown_grace=0s", "--port_file",
-       dir.File("port")},
+       dir.File("port"), "--token_key=" + auth.WriteKeys(dir.path())},
       dir.File("log"));
   ASSERT_TRUE(server.ok()) << server.status();
   int port = 0;
@@ -141,8 +143,10 @@ TEST(HandinDeadline, WhatIfIsJudgedAtTheMachinesClock) {
     }
   }
   ASSERT_NE(port, 0) << "no port file after 5 s";
-  auto stub = v1::DeadlineService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  // WhatIf is intake's to call, on a student's behalf.
+  auto stub = v1::DeadlineService::NewStub(CreateTokenChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials(),
+      auth.ServiceToken("intake")));
   v1::WhatIfRequest request;
   request.set_course_id("eecs598-w24");
   request.set_principal("ari");

@@ -14,6 +14,7 @@
 #include "services/deadline/deadline_service.h"
 #include "tests/services/deadline/test_util.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/test_auth.h"
 
 namespace handin::deadline::testing {
 
@@ -26,16 +27,22 @@ class DeadlineServiceTest : public ::testing::Test {
   void SetUp() override {
     std::unique_ptr<Course> course = LoadReferenceCourse();
     ASSERT_NE(course, nullptr);
-    service_ = std::make_unique<DeadlineServiceImpl>(std::move(course), clock_);
+    // The access table is tested in the access matrix; here, any staff.
+    authenticator_ =
+        auth_.AdmitAnyCaller(v1::DeadlineService::service_full_name());
+    service_ = std::make_unique<DeadlineServiceImpl>(std::move(course), clock_,
+                                                     *authenticator_);
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
     options.tls.insecure = true;
+    options.authenticator = authenticator_;
     auto running = StartServer(options, {service_.get()});
     ASSERT_TRUE(running.ok()) << running.status();
     server_ = std::move(running->server);
     stub_ = v1::DeadlineService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", running->port),
-                            grpc::InsecureChannelCredentials()));
+        CreateTokenChannel(absl::StrCat("127.0.0.1:", running->port),
+                           grpc::InsecureChannelCredentials(),
+                           auth_.Token(Role::kInstructor, "mosharaf")));
   }
 
   void TearDown() override {
@@ -43,6 +50,8 @@ class DeadlineServiceTest : public ::testing::Test {
   }
 
   handin::testing::FakeClock clock_;
+  handin::testing::TestAuth auth_;
+  std::shared_ptr<CallAuthenticator> authenticator_;
   std::unique_ptr<DeadlineServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::DeadlineService::Stub> stub_;

@@ -19,6 +19,7 @@
 #include "services/storage/submission_store.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_auth.h"
 
 namespace handin::deadline::testing {
 
@@ -27,13 +28,19 @@ inline std::string Address(int port) {
   return absl::StrCat("127.0.0.1:", port);
 }
 
-// Starts `service` alone on 127.0.0.1:0, plaintext.
-inline absl::StatusOr<RunningServer> StartLocal(grpc::Service* service) {
+// Starts `service` alone on 127.0.0.1:0, plaintext, guarded by
+// `authenticator`.
+inline absl::StatusOr<RunningServer> StartLocal(
+    grpc::Service* service, std::shared_ptr<CallAuthenticator> authenticator) {
   ServerOptions options;
   options.listen_address = "127.0.0.1:0";
   options.tls.insecure = true;
+  options.authenticator = std::move(authenticator);
   return StartServer(options, {service});
 }
+
+// The reference course's instructor, whose token the fixtures' stubs carry.
+inline constexpr char kInstructor[] = "mosharaf";
 
 class StorageBackedDeadlineTest : public ::testing::Test {
  protected:
@@ -48,23 +55,38 @@ class StorageBackedDeadlineTest : public ::testing::Test {
     store_ = *std::move(store);
     storage_service_ =
         std::make_unique<storage::StorageServiceImpl>(*store_, executor_);
-    auto storage = StartLocal(storage_service_.get());
+    // The services' own access tables are tested in the access matrix.
+    auto storage = StartLocal(
+        storage_service_.get(),
+        auth_.AdmitAnyCaller(storage::v1::StorageService::service_full_name()));
     ASSERT_TRUE(storage.ok()) << storage.status();
     storage_server_ = std::move(storage->server);
-    auto storage_channel = grpc::CreateChannel(
-        Address(storage->port), grpc::InsecureChannelCredentials());
+    auto storage_channel = CreateTokenChannel(
+        Address(storage->port), grpc::InsecureChannelCredentials(),
+        auth_.Token(Role::kInstructor, kInstructor));
     storage_stub_ = storage::v1::StorageService::NewStub(storage_channel);
 
     std::unique_ptr<Course> course = MakeCourse();
     ASSERT_NE(course, nullptr);
+    deadline_auth_ =
+        auth_.AdmitAnyCaller(v1::DeadlineService::service_full_name());
     deadline_service_ = std::make_unique<DeadlineServiceImpl>(
-        std::move(course), clock_,
+        std::move(course), clock_, *deadline_auth_,
         storage::v1::StorageService::NewStub(storage_channel));
-    auto deadline = StartLocal(deadline_service_.get());
+    auto deadline = StartLocal(deadline_service_.get(), deadline_auth_);
     ASSERT_TRUE(deadline.ok()) << deadline.status();
     deadline_server_ = std::move(deadline->server);
-    stub_ = v1::DeadlineService::NewStub(grpc::CreateChannel(
-        Address(deadline->port), grpc::InsecureChannelCredentials()));
+    deadline_address_ = Address(deadline->port);
+    stub_ = StubAs(Role::kInstructor, kInstructor);
+  }
+
+  // A stub of the deadline service whose calls carry a token of `subject`
+  // in `role`.
+  std::unique_ptr<v1::DeadlineService::Stub> StubAs(
+      Role role, const std::string& subject) {
+    return v1::DeadlineService::NewStub(CreateTokenChannel(
+        deadline_address_, grpc::InsecureChannelCredentials(),
+        auth_.Token(role, subject)));
   }
 
   void TearDown() override {
@@ -74,6 +96,9 @@ class StorageBackedDeadlineTest : public ::testing::Test {
   }
 
   handin::testing::TempDir dir_;
+  handin::testing::TestAuth auth_;
+  std::shared_ptr<CallAuthenticator> deadline_auth_;
+  std::string deadline_address_;
   handin::testing::FakeClock clock_;
   Executor executor_{2};
   std::unique_ptr<storage::SubmissionStore> store_;

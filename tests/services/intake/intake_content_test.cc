@@ -153,7 +153,7 @@ TEST_F(IntakeContentTest, TheSpoolHoldsOneOwnerOnlyCopyWhileTheUploadRuns) {
   SetRule(R"pb(media_types: "application/pdf")pb");
   const std::string pdf = Pdf(1);
   grpc::ClientContext context;
-  AttachCaller(context, "alice");
+  ::handin::testing::AttachStudent(context, "alice");
   intake::v1::UploadResponse response;
   auto stub = harness_.NewIntakeStub();
   auto writer = stub->Upload(&context, &response);

@@ -37,7 +37,7 @@ class IntakeDeadlinesTest : public ::testing::Test {
                     const std::string& user = "alice",
                     IntakeHarness* intake = nullptr) {
     grpc::ClientContext context;
-    if (!user.empty()) AttachCaller(context, user);
+    if (!user.empty()) ::handin::testing::AttachStudent(context, user);
     auto stub = (intake != nullptr ? intake : &harness_)->NewIntakeStub();
     return ((*stub).*method)(&context, request, response);
   }

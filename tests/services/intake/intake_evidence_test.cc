@@ -54,7 +54,7 @@ class IntakeEvidenceTest : public ::testing::Test {
 
   v1::ListMySubmissionsResponse ListMine(const std::string& user) {
     grpc::ClientContext context;
-    AttachCaller(context, user);
+    ::handin::testing::AttachStudent(context, user);
     v1::ListMySubmissionsRequest request;
     request.set_course_id(kCourse);
     v1::ListMySubmissionsResponse response;
@@ -166,8 +166,9 @@ TEST_F(IntakeEvidenceTest, AHashMismatchIsRecordedAsDataLoss) {
 }
 
 TEST_F(IntakeEvidenceTest, RecordRefusalSkipsCancellationsAndOutages) {
-  auto storage = storage::v1::StorageService::NewStub(grpc::CreateChannel(
-      harness_.storage_address(), grpc::InsecureChannelCredentials()));
+  auto storage = storage::v1::StorageService::NewStub(CreateTokenChannel(
+      harness_.storage_address(), grpc::InsecureChannelCredentials(),
+      ::handin::testing::HarnessAuth().ServiceToken("intake")));
   const v1::UploadMetadata metadata = Metadata(kContent).metadata();
   const AttemptFacts facts{&metadata, "alice", 3, HarnessStartTime(),
                            HarnessStartTime()};

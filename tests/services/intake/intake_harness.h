@@ -18,10 +18,12 @@
 #include "common/server_runner.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "services/intake/access.h"
 #include "services/intake/intake_service.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_deadline_service.h"
 #include "tests/testing/fake_storage_service.h"
+#include "tests/testing/test_auth.h"
 
 namespace handin::testing {
 
@@ -30,6 +32,18 @@ namespace handin::testing {
 inline absl::Time HarnessStartTime() {
   return absl::FromCivil(absl::CivilSecond(2024, 5, 1, 21, 59, 0),
                          absl::UTCTimeZone());
+}
+
+// The course key every harness in the process uses.
+inline const TestAuth& HarnessAuth() {
+  static const TestAuth* const auth = new TestAuth();
+  return *auth;
+}
+
+// Makes `context`'s call act for the student `user`, in the course.
+inline void AttachStudent(grpc::ClientContext& context,
+                          const std::string& user) {
+  HarnessAuth().Attach(context, Role::kStudent, user);
 }
 
 class IntakeHarness {
@@ -51,10 +65,15 @@ class IntakeHarness {
 
   // Starts both fakes, then intake calling them.
   absl::Status Start() {
-    absl::StatusOr<RunningServer> deadline = Serve(&deadline_);
+    // The fakes admit any caller; intake's own table is the deployed one.
+    absl::StatusOr<RunningServer> deadline = Serve(
+        &deadline_, HarnessAuth().AdmitAnyCaller(
+                        deadline::v1::DeadlineService::service_full_name()));
     if (!deadline.ok()) return deadline.status();
     deadline_server_ = *std::move(deadline);
-    absl::StatusOr<RunningServer> storage = Serve(&storage_);
+    absl::StatusOr<RunningServer> storage =
+        Serve(&storage_, HarnessAuth().AdmitAnyCaller(
+                             storage::v1::StorageService::service_full_name()));
     if (!storage.ok()) return storage.status();
     storage_server_ = *std::move(storage);
     return StartIntake(Loopback(deadline_server_.port),
@@ -67,10 +86,10 @@ class IntakeHarness {
                            const std::string& storage_address) {
     intake_ = std::make_unique<intake::IntakeServiceImpl>(
         options_,
-        deadline::v1::DeadlineService::NewStub(Channel(deadline_address)),
-        storage::v1::StorageService::NewStub(Channel(storage_address)), clock_,
-        executor_);
-    absl::StatusOr<RunningServer> intake = Serve(intake_.get());
+        deadline::v1::DeadlineService::NewStub(PeerChannel(deadline_address)),
+        storage::v1::StorageService::NewStub(PeerChannel(storage_address)),
+        clock_, executor_, *intake_auth_);
+    absl::StatusOr<RunningServer> intake = Serve(intake_.get(), intake_auth_);
     if (!intake.ok()) return intake.status();
     intake_server_ = *std::move(intake);
     return absl::OkStatus();
@@ -97,15 +116,28 @@ class IntakeHarness {
   static std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
     return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   }
+  // A channel carrying intake's service token, as intake's peer calls do.
+  static std::shared_ptr<grpc::Channel> PeerChannel(
+      const std::string& address) {
+    return CreateTokenChannel(address, grpc::InsecureChannelCredentials(),
+                              HarnessAuth().ServiceToken("intake"));
+  }
 
-  static absl::StatusOr<RunningServer> Serve(grpc::Service* service) {
+  // Serves `service`, guarded by `authenticator`.
+  static absl::StatusOr<RunningServer> Serve(
+      grpc::Service* service,
+      std::shared_ptr<CallAuthenticator> authenticator) {
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
     options.tls.insecure = true;
+    options.authenticator = std::move(authenticator);
     return StartServer(options, {service});
   }
 
   const intake::IntakeOptions options_;
+  // Intake's own table, as deployed.
+  const std::shared_ptr<CallAuthenticator> intake_auth_ =
+      HarnessAuth().Authenticator(intake::IntakeAccess());
   FakeClock clock_;
   Executor executor_;
   FakeDeadlineService deadline_;

@@ -45,7 +45,7 @@ TEST_F(IntakeLimitsTest, AStreamThatGoesQuietEndsDeadlineExceeded) {
   harness_.deadline().SetContentRule(ContentRuleFrom("max_size_bytes: 0"));
   const std::string content(1000, 'x');
   grpc::ClientContext context;
-  AttachCaller(context, "alice");
+  ::handin::testing::AttachStudent(context, "alice");
   intake::v1::UploadResponse response;
   auto stub = harness_.NewIntakeStub();
   auto writer = stub->Upload(&context, &response);
@@ -67,7 +67,7 @@ TEST_F(IntakeLimitsTest, AStreamThatGoesQuietEndsDeadlineExceeded) {
 
 TEST_F(IntakeLimitsTest, AStreamThatNeverSendsItsMetadataEndsToo) {
   grpc::ClientContext context;
-  AttachCaller(context, "alice");
+  ::handin::testing::AttachStudent(context, "alice");
   intake::v1::UploadResponse response;
   auto stub = harness_.NewIntakeStub();
   auto writer = stub->Upload(&context, &response);
@@ -83,7 +83,7 @@ TEST_F(IntakeLimitsTest, AStreamStillSendingPastItsCompletionWindowEnds) {
   // Far more bytes than the drip below can send in the window.
   const std::string content(1 << 20, 'x');
   grpc::ClientContext context;
-  AttachCaller(context, "alice");
+  ::handin::testing::AttachStudent(context, "alice");
   intake::v1::UploadResponse response;
   auto stub = harness_.NewIntakeStub();
   auto writer = stub->Upload(&context, &response);

@@ -65,7 +65,7 @@ class IntakeResumeTest : public ::testing::Test {
     const int64_t before = harness_.storage().bytes_received();
     const int closed = harness_.storage().streams_closed();
     grpc::ClientContext context;
-    AttachCaller(context, user);
+    ::handin::testing::AttachStudent(context, user);
     intake::v1::UploadResponse response;
     auto stub = harness_.NewIntakeStub();
     auto writer = stub->Upload(&context, &response);
@@ -107,7 +107,7 @@ class IntakeResumeTest : public ::testing::Test {
                                              const std::string& key,
                                              grpc::Status* status) {
     grpc::ClientContext context;
-    AttachCaller(context, user);
+    if (!user.empty()) ::handin::testing::AttachStudent(context, user);
     intake::v1::QueryWriteStatusRequest request;
     request.set_course_id(kCourse);
     request.set_idempotency_key(key);
@@ -329,7 +329,7 @@ TEST(IntakeQueryWriteStatus, IsUnavailableWhenStorageCannotBeReached) {
   const std::string nowhere = IntakeHarness::Loopback(UnusedPort());
   ASSERT_TRUE(harness.StartIntake(nowhere, nowhere).ok());
   grpc::ClientContext context;
-  AttachCaller(context, "alice");
+  ::handin::testing::AttachStudent(context, "alice");
   intake::v1::QueryWriteStatusRequest request;
   request.set_course_id(kCourse);
   request.set_idempotency_key("key-r");

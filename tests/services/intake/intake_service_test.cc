@@ -56,7 +56,7 @@ TEST_F(IntakeServiceTest, UploadReturnsAReceiptStampedWhenTheMetadataArrived) {
   const std::string content = "Final report, 8 pages.\n";
   const absl::Time started = harness_.clock().Now();
   grpc::ClientContext context;
-  AttachCaller(context, "alice");
+  ::handin::testing::AttachStudent(context, "alice");
   v1::UploadResponse response;
   auto stub = harness_.NewIntakeStub();
   auto writer = stub->Upload(&context, &response);
@@ -251,7 +251,7 @@ TEST_F(IntakeServiceTest, StreamEndingWithoutFinishCommitsNothing) {
 TEST_F(IntakeServiceTest, ClientCancelMidStreamCommitsNothing) {
   const std::string content(256 * 1024, 'x');
   grpc::ClientContext context;
-  AttachCaller(context, "alice");
+  ::handin::testing::AttachStudent(context, "alice");
   v1::UploadResponse response;
   auto stub = harness_.NewIntakeStub();
   auto writer = stub->Upload(&context, &response);
@@ -308,7 +308,7 @@ TEST_F(IntakeServiceTest, ListMySubmissionsReturnsOnlyTheCallersOwn) {
   const std::string second = seed(kCourse, "alice", kItem);
 
   grpc::ClientContext context;
-  AttachCaller(context, "alice");
+  ::handin::testing::AttachStudent(context, "alice");
   v1::ListMySubmissionsRequest request;
   request.set_course_id(kCourse);
   v1::ListMySubmissionsResponse response;

@@ -74,7 +74,7 @@ class IntakePrincipalLimitsTest : public ::testing::Test {
 TEST_F(IntakePrincipalLimitsTest, ASecondOpenUploadOfOneStudentIsRefused) {
   const std::string content(1000, 'x');
   grpc::ClientContext context;
-  AttachCaller(context, "alice");
+  ::handin::testing::AttachStudent(context, "alice");
   intake::v1::UploadResponse response;
   auto stub = harness_.NewIntakeStub();
   auto open = stub->Upload(&context, &response);

@@ -60,7 +60,7 @@ inline UploadResult SendUpload(
     const std::vector<intake::v1::UploadRequest>& messages,
     const std::string& user) {
   grpc::ClientContext context;
-  if (!user.empty()) AttachCaller(context, user);
+  if (!user.empty()) AttachStudent(context, user);
   UploadResult result;
   auto stub = harness.NewIntakeStub();
   auto writer = stub->Upload(&context, &result.response);

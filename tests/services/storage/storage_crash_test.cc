@@ -23,6 +23,7 @@
 #include "tests/services/storage/storage_test_util.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_auth.h"
 
 namespace handin::storage {
 namespace {
@@ -54,7 +55,8 @@ class StorageCrashTest : public ::testing::Test {
     const std::string port_file = dir_.File("port" + std::to_string(starts_));
     auto process = Subprocess::Start(
         {HANDIN_STORAGE_BINARY, "--insecure", "--data_dir=" + data_dir(),
-         "--listen=127.0.0.1:0", "--port_file=" + port_file, "--io_threads=2"},
+         "--token_key=" + auth_.WriteKeys(dir_.path()), "--listen=127.0.0.1:0",
+         "--port_file=" + port_file, "--io_threads=2"},
         dir_.File("log" + std::to_string(starts_++)));
     ASSERT_TRUE(process.ok()) << process.status();
     process_ = *std::move(process);
@@ -69,9 +71,13 @@ class StorageCrashTest : public ::testing::Test {
       absl::SleepFor(absl::Milliseconds(20));
     }
     ASSERT_GT(port, 0) << "handin-storage did not start; see " << dir_.path();
-    stub_ = StorageService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                            grpc::InsecureChannelCredentials()));
+    // Intake writes; grading reads back (storage's access table).
+    stub_ = StorageService::NewStub(CreateTokenChannel(
+        "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials(),
+        auth_.ServiceToken("intake")));
+    reader_ = StorageService::NewStub(CreateTokenChannel(
+        "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials(),
+        auth_.ServiceToken("grading")));
   }
 
   void Kill9() {
@@ -84,9 +90,11 @@ class StorageCrashTest : public ::testing::Test {
   std::string data_dir() const { return dir_.File("data"); }
 
   handin::testing::TempDir dir_;
+  handin::testing::TestAuth auth_;
   int starts_ = 0;
   std::unique_ptr<Subprocess> process_;
   std::unique_ptr<StorageService::Stub> stub_;
+  std::unique_ptr<StorageService::Stub> reader_;
 };
 
 TEST_F(StorageCrashTest, AcknowledgedSubmissionSurvivesKill9) {
@@ -114,10 +122,10 @@ TEST_F(StorageCrashTest, AcknowledgedSubmissionSurvivesKill9) {
   EXPECT_FALSE(interrupted->Finish().ok());
 
   ASSERT_NO_FATAL_FAILURE(StartServer());
-  std::vector<SubmissionRecord> listed = ListOverGrpc(*stub_, kCourse);
+  std::vector<SubmissionRecord> listed = ListOverGrpc(*reader_, kCourse);
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].SerializeAsString(), committed->SerializeAsString());
-  ReadResult read = ReadOverGrpc(*stub_, kCourse, committed->submission_id());
+  ReadResult read = ReadOverGrpc(*reader_, kCourse, committed->submission_id());
   ASSERT_TRUE(read.status.ok()) << read.status;
   EXPECT_TRUE(read.bytes == bytes) << "bytes differ after restart";
 
@@ -125,6 +133,7 @@ TEST_F(StorageCrashTest, AcknowledgedSubmissionSurvivesKill9) {
   // channel goes first: with an idle client still connected, the server's
   // graceful shutdown lingers for seconds.)
   stub_.reset();
+  reader_.reset();
   process_->Signal(SIGTERM);
   absl::StatusOr<int> code = process_->Wait(absl::Seconds(20));
   ASSERT_TRUE(code.ok()) << code.status();
@@ -158,18 +167,18 @@ TEST_F(StorageCrashTest, KillDuringACommitStormLosesNoAcknowledgedWrite) {
   ASSERT_FALSE(acked.empty()) << "no commit finished before the kill";
 
   ASSERT_NO_FATAL_FAILURE(StartServer());
-  std::vector<SubmissionRecord> listed = ListOverGrpc(*stub_, kCourse);
+  std::vector<SubmissionRecord> listed = ListOverGrpc(*reader_, kCourse);
   // The commit in flight at the kill may or may not have reached disk.
   EXPECT_GE(listed.size(), acked.size());
   EXPECT_LE(listed.size(), acked.size() + 1);
   for (const Acked& a : acked) {
-    ReadResult read = ReadOverGrpc(*stub_, kCourse, a.record.submission_id());
+    ReadResult read = ReadOverGrpc(*reader_, kCourse, a.record.submission_id());
     EXPECT_TRUE(read.status.ok()) << read.status;
     EXPECT_TRUE(read.bytes == a.bytes) << a.record.submission_id();
   }
   for (const SubmissionRecord& record : listed) {
     EXPECT_TRUE(
-        ReadOverGrpc(*stub_, kCourse, record.submission_id()).status.ok());
+        ReadOverGrpc(*reader_, kCourse, record.submission_id()).status.ok());
   }
 }
 
@@ -227,7 +236,7 @@ TEST_F(StorageCrashTest, AResumableUploadSurvivesKill9AndResumes) {
   grpc::Status committed = resume->Finish();
   ASSERT_TRUE(committed.ok()) << committed.error_message();
   ReadResult read =
-      ReadOverGrpc(*stub_, kCourse, response.record().submission_id());
+      ReadOverGrpc(*reader_, kCourse, response.record().submission_id());
   ASSERT_TRUE(read.status.ok()) << read.status;
   EXPECT_TRUE(read.bytes == bytes) << "bytes differ after the resume";
 }

@@ -16,6 +16,7 @@
 #include "tests/services/storage/storage_test_util.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_auth.h"
 
 namespace handin::storage {
 namespace {
@@ -79,12 +80,16 @@ class StorageServiceTest : public ::testing::Test {
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
     options.tls.insecure = true;
+    // Who may call what is StorageAccess's, tested in the access matrix.
+    options.authenticator =
+        auth_.AdmitAnyCaller(StorageService::service_full_name());
     auto running = StartServer(options, {service_.get()});
     ASSERT_TRUE(running.ok()) << running.status();
     server_ = std::move(running->server);
     stub_ = StorageService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(running->port),
-                            grpc::InsecureChannelCredentials()));
+        CreateTokenChannel("127.0.0.1:" + std::to_string(running->port),
+                           grpc::InsecureChannelCredentials(),
+                           auth_.Token(Role::kInstructor, "prof.kim")));
   }
 
   // Stops the server (every call done), the executor (every task run) and
@@ -112,6 +117,7 @@ class StorageServiceTest : public ::testing::Test {
   }
 
   handin::testing::TempDir dir_;
+  handin::testing::TestAuth auth_;
   handin::testing::FakeClock clock_{absl::FromUnixSeconds(1714600800)};
   std::unique_ptr<SubmissionStore> store_;
   std::unique_ptr<Executor> executor_;

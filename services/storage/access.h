@@ -1,0 +1,16 @@
+#ifndef HANDIN_SERVICES_STORAGE_ACCESS_H_
+#define HANDIN_SERVICES_STORAGE_ACCESS_H_
+
+#include "common/access_policy.h"
+
+namespace handin::storage {
+
+// Who may call storage: only other handin services, each for what its
+// part of the design needs. Only intake commits submissions and records
+// refusals; only grading reads submissions' bytes; only the deadline
+// service writes extensions. No person calls storage directly.
+AccessPolicy StorageAccess();
+
+}  // namespace handin::storage
+
+#endif  // HANDIN_SERVICES_STORAGE_ACCESS_H_
