@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc_telemetry.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/support/client_interceptor.h"
 
@@ -66,6 +67,7 @@ std::shared_ptr<grpc::Channel> CreateTokenChannel(
     interceptors.push_back(
         std::make_unique<TokenInterceptorFactory>(BearerValue(token)));
   }
+  interceptors.push_back(MakeRequestIdPropagator());
   return grpc::experimental::CreateCustomChannelWithInterceptors(
       target, credentials, arguments, std::move(interceptors));
 }

@@ -24,7 +24,9 @@ void AttachToken(grpc::ClientContext& context, const std::string& token);
 // A channel to `target` over `credentials` whose every call carries `token`
 // as AttachToken would attach it: how a service presents its service token
 // to its peers, and a client its user's token, without each call site
-// doing so. An empty `token` attaches nothing.
+// doing so. An empty `token` attaches nothing. Calls also carry the
+// thread's current request id (common/request_id.h), so a service's calls
+// to its peers belong to the request it is handling.
 std::shared_ptr<grpc::Channel> CreateTokenChannel(
     const std::string& target,
     const std::shared_ptr<grpc::ChannelCredentials>& credentials,

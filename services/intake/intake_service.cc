@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "services/intake/intake_metrics.h"
 #include "services/intake/resume.h"
 #include "services/intake/spool.h"
 #include "services/intake/upload_reactor.h"
@@ -71,7 +72,10 @@ IntakeServiceImpl::IntakeServiceImpl(
       limits_({.max_open_uploads = options_.max_open_uploads_per_student,
                .max_refusals_per_minute = options_.max_refusals_per_minute},
               clock),
-      watchdog_(options_.upload_idle_timeout, executor) {}
+      watchdog_(options_.upload_idle_timeout, executor) {
+  // Registered now, so /metrics lists them before the first upload.
+  IntakeMetrics::Get();
+}
 
 grpc::ServerReadReactor<v1::UploadRequest>* IntakeServiceImpl::Upload(
     grpc::CallbackServerContext* context, v1::UploadResponse* response) {

@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "common/proto_time.h"
+#include "common/request_id.h"
+#include "services/intake/intake_metrics.h"
 #include "services/intake/refusals.h"
 #include "services/intake/resume.h"
 #include "spdlog/spdlog.h"
@@ -32,6 +34,7 @@ absl::Status ClientCancelled() {
 UploadReactor::UploadReactor(grpc::CallbackServerContext* context,
                              v1::UploadResponse* response, UploadDeps deps)
     : context_(context), response_(response), deps_(deps) {
+  IntakeMetrics::Get().UploadOpened();
   absl::StatusOr<Principal> caller = deps_.authenticator->CallerOf(*context_);
   if (!caller.ok()) {
     spdlog::warn("event=upload_rejected code=UNAUTHENTICATED peer={}",
@@ -46,6 +49,7 @@ UploadReactor::UploadReactor(grpc::CallbackServerContext* context,
         "event=upload_rejected code=RESOURCE_EXHAUSTED principal={} "
         "msg=\"{}\"",
         principal_, std::string(admitted.message()));
+    IntakeMetrics::Get().Refused(admitted.code());
     Finish(ToGrpcStatus(admitted));
     return;
   }
@@ -67,6 +71,9 @@ void UploadReactor::ReadNext() {
 void UploadReactor::Expire(const absl::Status& why) { Fail(why); }
 
 void UploadReactor::OnReadDone(bool ok) {
+  // gRPC calls this outside the handler's request-id scope; the tasks it
+  // schedules, and their log lines and peer calls, need the id.
+  RequestIdScope scope(RequestIdOf(*context_));
   // The watchdog has handed this upload's expiry to the executor.
   if (!deps_.watchdog->ReadDone(watch_id_)) return;
   if (!ok) {
@@ -104,6 +111,7 @@ void UploadReactor::OnCancel() {
 void UploadReactor::OnDone() {
   deps_.watchdog->Unregister(watch_id_);
   if (admitted_) deps_.limits->Release(principal_);
+  IntakeMetrics::Get().UploadClosed();
   delete this;
 }
 
@@ -222,6 +230,7 @@ void UploadReactor::HandleChunk() {
       !accepted.ok()) {
     return Fail(accepted);
   }
+  IntakeMetrics::Get().BytesReceived(request_.chunk().data().size());
   if (spool_ != nullptr) {
     if (absl::Status spooled = spool_->Append(request_.chunk().data());
         !spooled.ok()) {
@@ -284,6 +293,9 @@ void UploadReactor::HandleFinish() {
       storage_response_.record().submission_id(), metadata_.size_bytes(),
       common::v1::VerdictKind_Name(
           storage_response_.record().verdict().kind()));
+  if (!storage_response_.replayed()) {
+    IntakeMetrics::Get().Stored(storage_response_.record().verdict().kind());
+  }
   Succeed(std::move(*storage_response_.mutable_record()),
           storage_response_.replayed());
 }
@@ -446,7 +458,10 @@ void UploadReactor::Fail(const absl::Status& status) {
       "event=upload_failed course={} item={} principal={} code={} msg=\"{}\"",
       metadata_.course_id(), metadata_.item_id(), principal_,
       absl::StatusCodeToString(status.code()), std::string(status.message()));
-  if (IsRecordedRefusal(status)) deps_.limits->NoteRefusal(principal_);
+  if (IsRecordedRefusal(status)) {
+    deps_.limits->NoteRefusal(principal_);
+    IntakeMetrics::Get().Refused(status.code());
+  }
   if (metadata_received_) {
     const AttemptFacts facts{&metadata_, principal_,
                              chunks_.has_value() ? chunks_->received() : 0,

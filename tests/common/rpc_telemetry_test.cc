@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "absl/synchronization/mutex.h"
+#include "common/caller.h"
 #include "common/executor.h"
 #include "common/logging.h"
 #include "common/request_id.h"
@@ -93,15 +94,10 @@ struct TestServer {
   std::unique_ptr<grpc::Server> server;
 };
 
-// A channel to `server` with the request-id propagator, as peers make them.
+// A channel to a peer as servers make them (CreateTokenChannel), with no
+// token: these test servers check none.
 std::shared_ptr<grpc::Channel> PeerChannel(const std::string& address) {
-  std::vector<
-      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
-      interceptors;
-  interceptors.push_back(MakeRequestIdPropagator());
-  return grpc::experimental::CreateCustomChannelWithInterceptors(
-      address, grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
-      std::move(interceptors));
+  return CreateTokenChannel(address, grpc::InsecureChannelCredentials(), "");
 }
 
 std::unique_ptr<Health::Stub> StubTo(const TestServer& server) {
