@@ -230,7 +230,7 @@ int RunSubmit(const GlobalOptions& options, const SubmitOptions& submit,
     // problem, which is how DescribeRpcError reads it.
     console.err << "handin: "
                 << DescribeLostUpload(outcome.rpc, options.server, outcome.sent)
-                << "\n";
+                << RequestIdNote(options) << "\n";
     return kExitServerError;
   }
   if (outcome.response.replayed()) {

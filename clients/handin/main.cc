@@ -11,10 +11,13 @@
 #include "clients/handin/deadlines.h"
 #include "clients/handin/errors.h"
 #include "clients/handin/receipt_verify.h"
+#include "common/request_id.h"
 #include "grpc/support/log.h"
 
 int main(int argc, char** argv) {
   handin::client::GlobalOptions options;
+  // One per run: every call of this command carries it (session.h).
+  options.request_id = handin::NewRequestId();
   CLI::App app{
       "handin: submit course work to handin and check what it received."};
   app.name("handin");

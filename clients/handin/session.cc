@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/handin/errors.h"
+#include "common/request_id.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
 
@@ -56,6 +57,14 @@ OpenIntake(const GlobalOptions& options) {
 void PrepareContext(grpc::ClientContext& context,
                     const GlobalOptions& options) {
   context.set_wait_for_ready(false);
+  if (!options.request_id.empty()) {
+    AttachRequestId(context, options.request_id);
+  }
+}
+
+std::string RequestIdNote(const GlobalOptions& options) {
+  if (options.request_id.empty()) return "";
+  return absl::StrCat(" (request id ", options.request_id, ")");
 }
 
 int LocalFailure(Console& console, absl::string_view message) {
@@ -65,7 +74,8 @@ int LocalFailure(Console& console, absl::string_view message) {
 
 int ServerFailure(Console& console, const grpc::Status& status,
                   const GlobalOptions& options) {
-  console.err << "handin: " << DescribeRpcError(status, options.server) << "\n";
+  console.err << "handin: " << DescribeRpcError(status, options.server)
+              << RequestIdNote(options) << "\n";
   return kExitServerError;
 }
 

@@ -35,6 +35,10 @@ struct GlobalOptions {
   std::string token;
   // Course id. Default eecs598-w24 (env HANDIN_COURSE).
   std::string course = "eecs598-w24";
+  // The request id every call of this run carries (x-request-id, which the
+  // services write on their log lines), printed with server errors so a
+  // student can quote it to staff. Empty: none. main makes one per run.
+  std::string request_id;
 };
 
 // The config file read when --config is not given:
@@ -77,7 +81,8 @@ absl::StatusOr<std::unique_ptr<intake::v1::IntakeService::StubInterface>>
 OpenIntake(const GlobalOptions& options);
 
 // Makes `context` fail at once when intake cannot be reached (rather than
-// wait for it). (The channel attaches the token.)
+// wait for it), and carry `options.request_id`. (The channel attaches the
+// token.)
 void PrepareContext(grpc::ClientContext& context, const GlobalOptions& options);
 
 // One unary call to intake, bounded by kCallTimeout:
@@ -98,8 +103,11 @@ grpc::Status CallIntake(
 // Writes "handin: <message>" on `console.err` and returns kExitLocalError.
 int LocalFailure(Console& console, absl::string_view message);
 
-// Writes "handin: " and DescribeRpcError's line for `status` on
-// `console.err` and returns kExitServerError.
+// " (request id <id>)" for `options.request_id`; empty when it is empty.
+std::string RequestIdNote(const GlobalOptions& options);
+
+// Writes "handin: ", DescribeRpcError's line for `status` and the
+// RequestIdNote on `console.err` and returns kExitServerError.
 int ServerFailure(Console& console, const grpc::Status& status,
                   const GlobalOptions& options);
 

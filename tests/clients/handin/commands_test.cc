@@ -188,6 +188,16 @@ TEST_F(CommandsTest, SubmitOfAnUnknownItemShowsTheServersMessage) {
   EXPECT_EQ(err_.str(), "handin: no item \"nope\" in course eecs598-w24\n");
 }
 
+TEST_F(CommandsTest, AServerErrorNamesTheRunsRequestId) {
+  options_.request_id = "0123456789abcdef";
+  harness_.deadline().SetError(grpc::Status(
+      grpc::StatusCode::NOT_FOUND, "no item \"nope\" in course eecs598-w24"));
+  EXPECT_EQ(Submit("nope", WriteFile(dir_, "a.txt", "a")), kExitServerError);
+  EXPECT_EQ(err_.str(),
+            "handin: no item \"nope\" in course eecs598-w24 (request id "
+            "0123456789abcdef)\n");
+}
+
 TEST_F(CommandsTest, SubmitToAStoppedServerFailsWithAHint) {
   options_.server = IntakeHarness::Loopback(UnusedPort());
   EXPECT_EQ(Submit("project-report", WriteFile(dir_, "a.txt", "a")),
