@@ -1,6 +1,7 @@
 #include "services/grading/download_reactor.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
 
 namespace handin::grading {
 
@@ -9,7 +10,8 @@ using handin::grading::v1::DownloadSubmissionRequest;
 DownloadReactor::DownloadReactor(
     grpc::CallbackServerContext* context,
     handin::storage::v1::StorageService::StubInterface& storage,
-    Executor& executor, DownloadSubmissionRequest request)
+    Executor& executor, DownloadSubmissionRequest request,
+    absl::Status admitted)
     : context_(context),
       storage_(storage),
       executor_(executor),
@@ -17,6 +19,10 @@ DownloadReactor::DownloadReactor(
   if (request_.course_id().empty() || request_.submission_id().empty()) {
     Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "course_id and submission_id are both required"));
+    return;
+  }
+  if (!admitted.ok()) {
+    Finish(ToGrpcStatus(admitted));
     return;
   }
   executor_.Schedule([this] { Open(); });

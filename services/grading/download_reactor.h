@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "absl/status/status.h"
 #include "common/executor.h"
 #include "handin/grading/v1/grading_service.grpc.pb.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
@@ -12,7 +13,9 @@ namespace handin::grading {
 // Streams one submission to a grader: the record, then its bytes as storage
 // reads (and verifies) them. One storage chunk is in memory at a time: the
 // next is read only after the previous one was written to the grader.
-// Deletes itself when the call is done.
+// Deletes itself when the call is done. A call whose caller check failed
+// (`admitted` not OK: the token's course is not the request's) finishes at
+// once with that status.
 class DownloadReactor final
     : public grpc::ServerWriteReactor<
           handin::grading::v1::DownloadSubmissionResponse> {
@@ -20,7 +23,8 @@ class DownloadReactor final
   DownloadReactor(grpc::CallbackServerContext* context,
                   handin::storage::v1::StorageService::StubInterface& storage,
                   Executor& executor,
-                  handin::grading::v1::DownloadSubmissionRequest request);
+                  handin::grading::v1::DownloadSubmissionRequest request,
+                  absl::Status admitted);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;

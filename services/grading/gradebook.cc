@@ -105,25 +105,6 @@ const SubmissionRecord* FindSubmission(const GradebookInput& input,
   return nullptr;
 }
 
-// The score that applies to `student` for `item_id` (see GradeItem).
-const Score* ApplicableScore(const GradebookInput& input,
-                             const std::string& item_id,
-                             const std::string& student,
-                             const SubmitterUnit& unit) {
-  const Score* group_score = nullptr;
-  for (const Score& score : input.scores) {
-    if (score.item_id() != item_id) continue;
-    if (score.principal() == student) return &score;
-    if (score.principal() == unit.id) {
-      group_score = &score;
-    } else if (group_score == nullptr &&
-               GroupWithMember(input.policy, score.principal(), student)) {
-      group_score = &score;
-    }
-  }
-  return group_score;
-}
-
 std::string Points(const Score& score) {
   return absl::StrCat(score.points(), "/", score.max_points());
 }
@@ -181,6 +162,30 @@ std::vector<ItemSummary> ItemsOf(const GradebookInput& input,
 
 }  // namespace
 
+const Score* ApplicableScore(const CoursePolicy& policy,
+                             const std::vector<Score>& scores,
+                             const ItemSummary& item,
+                             const std::string& student) {
+  const SubmitterUnit unit = UnitOf(policy, item, student);
+  const Score* group_score = nullptr;
+  for (const Score& score : scores) {
+    if (score.item_id() != item.item_id()) continue;
+    if (score.principal() == student) return &score;
+    if (score.principal() == unit.id) {
+      group_score = &score;
+    } else if (group_score == nullptr &&
+               GroupWithMember(policy, score.principal(), student)) {
+      group_score = &score;
+    }
+  }
+  return group_score;
+}
+
+std::string ComponentIdOf(const CoursePolicy& policy, const ItemSummary& item) {
+  const int index = ComponentIndex(policy, item);
+  return index < 0 ? "" : policy.grading(index).component_id();
+}
+
 SubmitterUnit UnitOf(const CoursePolicy& policy, const ItemSummary& item,
                      const std::string& student) {
   const Group* group = OwingGroup(policy, item, student);
@@ -196,7 +201,8 @@ ItemGrade GradeItem(const GradebookInput& input, const ItemSummary& item,
   out.set_title(item.title());
   *out.mutable_due_at() = item.due_at();
   const SubmitterUnit unit = UnitOf(input.policy, item, student);
-  const Score* score = ApplicableScore(input, item.item_id(), student, unit);
+  const Score* score =
+      ApplicableScore(input.policy, input.scores, item, student);
   if (score != nullptr) *out.mutable_score() = *score;
   const std::string group_note =
       score != nullptr && score->principal() != student

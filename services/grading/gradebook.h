@@ -65,6 +65,19 @@ SubmitterUnit UnitOf(const handin::deadline::v1::CoursePolicy& policy,
                      const handin::deadline::v1::ItemSummary& item,
                      const std::string& student);
 
+// The score that applies to `student` for `item` among `scores`: their own,
+// else that of the group that owes the item for them (UnitOf), else that of
+// any other group they belong to; null if none.
+const handin::common::v1::Score* ApplicableScore(
+    const handin::deadline::v1::CoursePolicy& policy,
+    const std::vector<handin::common::v1::Score>& scores,
+    const handin::deadline::v1::ItemSummary& item, const std::string& student);
+
+// The id of the grading component covering `item` (by its template or its
+// own id); empty if none does.
+std::string ComponentIdOf(const handin::deadline::v1::CoursePolicy& policy,
+                          const handin::deadline::v1::ItemSummary& item);
+
 // How one item stands for `student` (see ItemStanding in
 // grading_service.proto):
 //  - a submission of the student's unit counts: SCORED if a score applies
@@ -76,8 +89,7 @@ SubmitterUnit UnitOf(const handin::deadline::v1::CoursePolicy& policy,
 //  - nothing was submitted: SCORED if a score applies (graded without a
 //    submission, e.g. in class), else MISSING (earned 0) once due, NOT_DUE
 //    before.
-// The score that applies is the student's own for the item, else that of
-// the unit's group, else that of any other group the student belongs to.
+// The score that applies is ApplicableScore's.
 handin::grading::v1::ItemGrade GradeItem(
     const GradebookInput& input, const handin::deadline::v1::ItemSummary& item,
     const std::string& student);

@@ -13,10 +13,13 @@ GradingServiceImpl::GradingServiceImpl(
     std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage,
     std::unique_ptr<handin::deadline::v1::DeadlineService::StubInterface>
         deadline,
-    Executor& executor)
+    Executor& executor, const CallAuthenticator& authenticator,
+    const Clock& clock)
     : storage_(std::move(storage)),
       deadline_(std::move(deadline)),
-      executor_(executor) {}
+      executor_(executor),
+      authenticator_(authenticator),
+      clock_(clock) {}
 
 grpc::Status GradingServiceImpl::List(grpc::CallbackServerContext* context,
                                       const ListSubmissionsRequest& request,
@@ -59,23 +62,28 @@ grpc::Status GradingServiceImpl::List(grpc::CallbackServerContext* context,
 grpc::ServerUnaryReactor* GradingServiceImpl::ListSubmissions(
     grpc::CallbackServerContext* context, const ListSubmissionsRequest* request,
     ListSubmissionsResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (request->course_id().empty() || request->item_id().empty()) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "course_id and item_id are both required"));
-    return reactor;
-  }
-  executor_.Schedule([this, context, request, response, reactor] {
-    reactor->Finish(List(context, *request, *response));
-  });
-  return reactor;
+  return Run(context, request->course_id(),
+             [this, context, request, response](const Principal&,
+                                                Upstream&) -> absl::Status {
+               if (request->item_id().empty()) {
+                 return absl::InvalidArgumentError(
+                     "item_id is required, e.g. \"project-report\"");
+               }
+               return FromGrpcStatus(List(context, *request, *response));
+             });
 }
 
 grpc::ServerWriteReactor<DownloadSubmissionResponse>*
 GradingServiceImpl::DownloadSubmission(
     grpc::CallbackServerContext* context,
     const DownloadSubmissionRequest* request) {
-  return new DownloadReactor(context, *storage_, executor_, *request);
+  absl::StatusOr<Principal> caller = authenticator_.CallerOf(*context);
+  absl::Status admitted = caller.status();
+  if (caller.ok() && !request->course_id().empty()) {
+    admitted = CheckCallerCourse(*caller, request->course_id());
+  }
+  return new DownloadReactor(context, *storage_, executor_, *request,
+                             std::move(admitted));
 }
 
 }  // namespace handin::grading

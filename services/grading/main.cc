@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "absl/flags/flag.h"
+#include "common/clock.h"
 #include "common/executor.h"
 #include "common/logging.h"
 #include "common/server_flags.h"
@@ -21,7 +22,8 @@ ABSL_FLAG(int, io_threads, 4,
 int main(int argc, char **argv) {
   handin::ParseServerFlags(
       argc, argv,
-      "lists and streams back a course's submissions for staff.\nUsage: "
+      "lists a course's submissions and keeps its grades, for staff and "
+      "students.\nUsage: "
       "handin-grading [--listen=HOST:PORT] "
       "[--storage_addr=HOST:PORT] [--deadline_addr=HOST:PORT] --tls_cert=F "
       "--tls_key=F --tls_ca=F");
@@ -43,10 +45,11 @@ int main(int argc, char **argv) {
     return 1;
   }
   handin::Executor executor(absl::GetFlag(FLAGS_io_threads));
+  handin::SystemClock clock;
   handin::grading::GradingServiceImpl service(
       handin::storage::v1::StorageService::NewStub(*storage_channel),
       handin::deadline::v1::DeadlineService::NewStub(*deadline_channel),
-      executor);
+      executor, **authenticator, clock);
   handin::ServerOptions options =
       handin::ServerOptionsFromFlags("127.0.0.1:50054", *authenticator);
   options.service_names = {
