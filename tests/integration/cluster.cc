@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "common/caller.h"
+#include "common/request_id.h"
 #include "common/sha256.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
@@ -96,9 +97,12 @@ absl::Status Cluster::StartService(const std::string& name,
                                    int port) {
   const std::string port_file = dir_.File(name + ".port");
   std::remove(port_file.c_str());  // a restart must not read the old one
-  std::vector<std::string> argv = {Binary("handin-" + name),
-                                   absl::StrCat("--listen=127.0.0.1:", port),
-                                   "--port_file=" + port_file};
+  std::vector<std::string> argv = {
+      Binary("handin-" + name), absl::StrCat("--listen=127.0.0.1:", port),
+      "--port_file=" + port_file,
+      // Not the service's default port: clusters run side by side.
+      "--metrics_listen=127.0.0.1:0",
+      "--metrics_port_file=" + dir_.File(name + ".metrics_port")};
   argv.insert(argv.end(), args.begin(), args.end());
   auto started = Subprocess::Start(argv, dir_.File(name + ".log"));
   if (!started.ok()) return started.status();
@@ -246,11 +250,20 @@ std::string Cluster::ServiceToken(const std::string& name) const {
 }
 
 std::string Cluster::LogTail(const std::string& service) const {
-  std::string log = ReadFileToString(dir_.File(service + ".log")).value_or("");
-  std::vector<std::string> lines = absl::StrSplit(log, '\n');
+  std::vector<std::string> lines = absl::StrSplit(Log(service), '\n');
   const size_t keep = 20;
   if (lines.size() > keep) lines.erase(lines.begin(), lines.end() - keep);
   return absl::StrJoin(lines, "\n");
+}
+
+std::string Cluster::Log(const std::string& service) const {
+  return ReadFileToString(dir_.File(service + ".log")).value_or("");
+}
+
+int Cluster::MetricsPort(const std::string& service) const {
+  int port = 0;
+  std::ifstream(dir_.File(service + ".metrics_port")) >> port;
+  return port;
 }
 
 std::string CodeZip(size_t random_bytes, unsigned seed) {
@@ -279,6 +292,7 @@ grpc::Status UploadDirect(Cluster& cluster, const DirectUpload& upload,
   AttachToken(context, upload.token.empty()
                            ? cluster.Token(Role::kStudent, upload.user)
                            : upload.token);
+  if (!upload.request_id.empty()) AttachRequestId(context, upload.request_id);
   if (upload.timeout != absl::InfiniteDuration()) {
     context.set_deadline(absl::ToChronoTime(absl::Now() + upload.timeout));
   }

@@ -105,6 +105,12 @@ class Cluster {
   // The last lines of `service`'s log (every run of it), for failure
   // messages.
   std::string LogTail(const std::string& service) const;
+  // All of `service`'s log (every run of it).
+  std::string Log(const std::string& service) const;
+  // The port of `service`'s GET /metrics (plain HTTP on 127.0.0.1; each
+  // service gets an ephemeral one, read from its --metrics_port_file);
+  // 0 if it has none.
+  int MetricsPort(const std::string& service) const;
 
  private:
   // Starts handin-<name> with `args` on `port` (0: an ephemeral one, read
@@ -153,6 +159,9 @@ struct DirectUpload {
   std::string declared_sha256_hex;
   // The token attached instead of one of `user`'s, when set (bad tokens).
   std::string token;
+  // The request id (x-request-id) the call carries; empty: none, intake
+  // makes one.
+  std::string request_id;
 };
 
 // Sends `upload` to the cluster's intake (metadata, chunks, finish) and
