@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/metrics.h"
 #include "common/metrics_http.h"
+#include "common/port_file.h"
 #include "common/rpc_telemetry.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -26,22 +27,6 @@ int signal_pipe[2] = {-1, -1};
 void OnShutdownSignal(int signo) {
   const char byte = static_cast<char>(signo);
   [[maybe_unused]] ssize_t n = write(signal_pipe[1], &byte, 1);
-}
-
-absl::Status WritePortFile(const std::string& path, int port) {
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "w");
-  if (f == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot write port file ", tmp));
-  }
-  std::fprintf(f, "%d\n", port);
-  std::fclose(f);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot rename ", tmp, " to ", path));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
