@@ -38,8 +38,7 @@ int main(int argc, char **argv) {
   for (const absl::Status &status :
        {authenticator.status(), storage_channel.status(),
         deadline_channel.status()}) {
-    if (status.ok())
-      continue;
+    if (status.ok()) continue;
     std::fprintf(stderr, "handin-grading: %s\n",
                  std::string(status.message()).c_str());
     return 1;
