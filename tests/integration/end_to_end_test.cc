@@ -143,6 +143,21 @@ TEST_F(EndToEndTest, StatusListsOnlyTheCallersOwnSubmissions) {
   EXPECT_THAT(someone_else.out, Not(HasSubstr(sha.substr(0, 12))));
 }
 
+TEST_F(EndToEndTest, TheTokenAndServerMayComeFromTheConfigFile) {
+  const std::string config = dir_.File("config.toml");
+  std::ofstream(config) << "token = \""
+                        << cluster_->Token(Role::kStudent, "ari")
+                        << "\"\nserver = \"" << cluster_->TlsAddress("intake")
+                        << "\"\nca = \"" << cluster_->CaFile() << "\"\n";
+  // No HANDIN_* variables: everything comes from the file.
+  const CommandResult status =
+      RunCommand({Cluster::Binary("handin"), "status", "--config", config}, {});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  const CommandResult without = RunCommand(
+      {Cluster::Binary("handin"), "status", "--config", dir_.File("none")}, {});
+  EXPECT_NE(without.exit_code, 0);
+}
+
 TEST_F(EndToEndTest, UnknownItemIsAOneLineErrorNamingTheItem) {
   const std::string file = dir_.File("x.pdf");
   WriteCodeZip(file, 100, 3);
