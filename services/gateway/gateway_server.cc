@@ -9,6 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "common/http_listen.h"
+#include "common/metrics.h"
 #include "common/port_file.h"
 #include "httplib.h"
 #include "services/gateway/http_error.h"
@@ -28,6 +29,26 @@ bool IsLoopback(absl::string_view peer) {
     return (ntohl(v4.s_addr) >> 24) == 127;
   }
   return peer == "::1";
+}
+
+// The route a request took, for metrics: a small fixed set, whatever paths
+// clients make up.
+const char* RouteOf(const httplib::Request& request) {
+  if (request.path == "/healthz") return "health";
+  if (absl::StartsWith(request.path, kApiPrefix)) {
+    return request.method == "GET" ? "download" : "api";
+  }
+  return "static";
+}
+
+// handin_gateway_http_requests_total{route,status}.
+metrics::Family<metrics::Counter>& Requests() {
+  static auto& family = metrics::Registry::Default().Counters(
+      "handin_gateway_http_requests_total",
+      "HTTP requests the gateway answered, by route (api, download, health, "
+      "static) and status code.",
+      {"route", "status"});
+  return family;
 }
 
 void ReplyJson(httplib::Response& response, int status, std::string json) {
@@ -161,10 +182,30 @@ void Guard(httplib::Server& http, const GatewayOptions& options) {
   });
   http.set_logger(
       [](const httplib::Request& request, const httplib::Response& response) {
+        Requests()
+            .WithLabels({RouteOf(request), std::to_string(response.status)})
+            .Increment();
         spdlog::info("event=http method={} path={} status={} peer={}",
                      request.method, request.path, response.status,
                      request.remote_addr);
       });
+}
+
+// Why httplib answered `http_status` before any route ran.
+absl::Status UnroutedStatus(const httplib::Request& request, int http_status) {
+  constexpr char kForm[] =
+      "the API takes POST /api/<service>/<method> with a JSON body";
+  switch (http_status) {
+    case 404:
+      return absl::NotFoundError(absl::StrCat("no API route ", request.method,
+                                              " ", request.path, "; ", kForm));
+    case 413:
+      return absl::ResourceExhaustedError(
+          "the request body is larger than the gateway accepts");
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the request could not be served (HTTP ", http_status, "); ", kForm));
+  }
 }
 
 // The health check, the API and the download.
@@ -196,14 +237,9 @@ void Route(httplib::Server& http, const Api& api) {
             !absl::StartsWith(request.path, kApiPrefix)) {
           return httplib::Server::HandlerResponse::Unhandled;
         }
-        const absl::Status status =
-            response.status == 405
-                ? absl::InvalidArgumentError(
-                      "the API takes POST /api/<service>/<method>")
-                : absl::NotFoundError(absl::StrCat(
-                      "no API route ", request.method, " ", request.path,
-                      "; the API takes POST /api/<service>/<method>"));
-        ReplyJson(response, response.status, ErrorJson(status));
+        ReplyJson(response, response.status,
+                  ErrorJson(UnroutedStatus(request, response.status),
+                            response.status));
         return httplib::Server::HandlerResponse::Handled;
       }));
 }

@@ -38,11 +38,15 @@ int HttpStatusFor(absl::StatusCode code) {
 }
 
 std::string ErrorJson(const absl::Status& status) {
+  return ErrorJson(status, HttpStatusFor(status.code()));
+}
+
+std::string ErrorJson(const absl::Status& status, int http_status) {
   // A Struct, printed by protobuf's JSON printer, escapes the message
   // whatever it holds.
   google::protobuf::Struct error;
   auto& fields = *error.mutable_fields();
-  fields["code"].set_number_value(HttpStatusFor(status.code()));
+  fields["code"].set_number_value(http_status);
   fields["status"].set_string_value(absl::StatusCodeToString(status.code()));
   fields["message"].set_string_value(std::string(status.message()));
   google::protobuf::Struct body;

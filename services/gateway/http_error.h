@@ -21,6 +21,9 @@ int HttpStatusFor(absl::StatusCode code);
 // where "code" is HttpStatusFor, "status" the gRPC code's name and
 // "message" the status message as the service wrote it.
 std::string ErrorJson(const absl::Status& status);
+// The same with "code" `http_status`, for an HTTP status chosen otherwise
+// (httplib's own refusals: 405, 413, ...).
+std::string ErrorJson(const absl::Status& status, int http_status);
 
 }  // namespace handin::gateway
 

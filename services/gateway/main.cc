@@ -7,6 +7,9 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
+#include "common/metrics.h"
+#include "common/metrics_http.h"
+#include "common/port_file.h"
 #include "common/server_flags.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
@@ -95,6 +98,16 @@ int main(int argc, char** argv) {
     spdlog::warn(
         "event=no_static_dir msg=\"no --static_dir: serving the "
         "API only, no dashboard\"");
+  }
+  // Prometheus /metrics (plain HTTP, 127.0.0.1:9455 by default), before
+  // the gateway, so its port file still means everything is up.
+  auto metrics = handin::metrics::StartServerMetrics(
+      "gateway", server.metrics_listen, handin::metrics::Registry::Default());
+  if (!metrics.ok()) return Fail(metrics.status());
+  if (*metrics != nullptr && !server.metrics_port_file.empty()) {
+    absl::Status written =
+        handin::WritePortFile(server.metrics_port_file, (*metrics)->port());
+    if (!written.ok()) return Fail(written);
   }
   auto running = handin::gateway::GatewayServer::Start(options, api, backends);
   if (!running.ok()) return Fail(running.status());

@@ -293,6 +293,22 @@ TEST_F(GatewayApiTest, UnreachableServiceIsServiceUnavailable) {
   EXPECT_EQ(*stopped, 0) << (*lonely)->LogTail();
 }
 
+TEST_F(GatewayApiTest, CountsRequestsByRouteAndStatusOnMetrics) {
+  ASSERT_TRUE(Post(std::string(kDeadline) + "ListItems",
+                   R"({"courseId": "eecs598-w24"})", Grader()));
+  ASSERT_TRUE(Post(std::string(kDeadline) + "ListItems", "{}", ""));
+  httplib::Client metrics("127.0.0.1", gateway_->metrics_port());
+  httplib::Result scraped = metrics.Get("/metrics");
+  ASSERT_TRUE(scraped) << "no /metrics on " << gateway_->metrics_port();
+  ASSERT_EQ(scraped->status, 200) << gateway_->metrics_port();
+  EXPECT_THAT(scraped->body,
+              HasSubstr("handin_gateway_http_requests_total{route=\"api\","
+                        "status=\"200\"}"));
+  EXPECT_THAT(scraped->body,
+              HasSubstr("handin_gateway_http_requests_total{route=\"api\","
+                        "status=\"401\"}"));
+}
+
 TEST_F(GatewayApiTest, BrowsersPresentNoClientCertificateSoMtlsIsRefused) {
   auto refused = GatewayProcess::Start(*cluster_, {"--mtls"});
   ASSERT_FALSE(refused.ok());

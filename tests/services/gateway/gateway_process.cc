@@ -14,6 +14,7 @@ absl::StatusOr<std::unique_ptr<GatewayProcess>> GatewayProcess::Start(
     const Cluster& cluster, const std::vector<std::string>& extra_flags) {
   std::unique_ptr<GatewayProcess> gateway(new GatewayProcess(cluster));
   const std::string port_file = gateway->dir_.File("gateway.port");
+  const std::string metrics_port_file = gateway->dir_.File("metrics.port");
   std::vector<std::string> argv = {
       Cluster::Binary("handin-gateway"),
       "--listen=127.0.0.1:0",
@@ -24,6 +25,8 @@ absl::StatusOr<std::unique_ptr<GatewayProcess>> GatewayProcess::Start(
       "--token_key=" + cluster.TokenPublicKeyFile(),
       "--grading_addr=" + cluster.TlsAddress("grading"),
       "--deadline_addr=" + cluster.TlsAddress("deadline"),
+      "--metrics_listen=127.0.0.1:0",
+      "--metrics_port_file=" + metrics_port_file,
       "--shutdown_grace=2s"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   auto started = Subprocess::Start(argv, gateway->dir_.File("gateway.log"));
@@ -38,6 +41,8 @@ absl::StatusOr<std::unique_ptr<GatewayProcess>> GatewayProcess::Start(
     }
     std::ifstream in(port_file);
     if (in >> gateway->port_ && gateway->port_ > 0) {
+      // Written before the gateway's own port file.
+      std::ifstream(metrics_port_file) >> gateway->metrics_port_;
       httplib::Result health = gateway->Client()->Get("/healthz");
       if (health && health->status == 200) return gateway;
     }

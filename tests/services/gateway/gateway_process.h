@@ -16,7 +16,7 @@ namespace handin::testing {
 // The real handin-gateway binary in front of a running Cluster's grading
 // and deadline services, started as scripts/up starts it: HTTPS with the
 // cluster's certificate, mutual TLS to the services, the cluster's token
-// key, on an ephemeral loopback port.
+// key, on an ephemeral loopback port (and /metrics on another).
 class GatewayProcess {
  public:
   // Starts it with `extra_flags` after its own (so a repeated flag wins)
@@ -26,6 +26,8 @@ class GatewayProcess {
       const Cluster& cluster, const std::vector<std::string>& extra_flags = {});
 
   int port() const { return port_; }
+  // The port of its GET /metrics (plain HTTP on 127.0.0.1, ephemeral).
+  int metrics_port() const { return metrics_port_; }
   // "https://localhost:<port>" (the certificate names localhost).
   std::string Url() const;
   // A client that verifies the gateway against the cluster's CA.
@@ -42,6 +44,7 @@ class GatewayProcess {
   TempDir dir_;
   std::unique_ptr<Subprocess> process_;
   int port_ = 0;
+  int metrics_port_ = 0;
 };
 
 }  // namespace handin::testing

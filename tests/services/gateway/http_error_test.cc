@@ -48,5 +48,15 @@ TEST(ErrorJson, CarriesHttpCodeGrpcNameAndTheMessageVerbatim) {
   EXPECT_EQ(error.at("message").string_value(), message);
 }
 
+TEST(ErrorJson, CanCarryAnHttpCodeChosenOtherwise) {
+  const std::string json =
+      ErrorJson(absl::ResourceExhaustedError("too big"), 413);
+  google::protobuf::Struct parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok());
+  const auto& error = parsed.fields().at("error").struct_value().fields();
+  EXPECT_EQ(error.at("code").number_value(), 413);
+  EXPECT_EQ(error.at("status").string_value(), "RESOURCE_EXHAUSTED");
+}
+
 }  // namespace
 }  // namespace handin::gateway
