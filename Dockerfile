@@ -14,19 +14,23 @@
 FROM debian:bookworm AS build
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 ARG HANDIN_BINARIES="handin-storage handin-deadline handin-intake \
-  handin-grading handin-inspect handin-health handin-admin handin"
+  handin-grading handin-inspect handin-health handin-admin handin \
+  handin-gateway"
 WORKDIR /src
 # deps.sh alone first, so the package layer is cached across source changes.
 COPY scripts/lib/deps.sh scripts/lib/deps.sh
+# Node.js and npm (Debian's) build the staff dashboard (npm ci, lockfile).
 RUN source scripts/lib/deps.sh && handin_install_deps \
+ && handin_install_packages nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 COPY . .
 # Release, without the tests and benchmarks; only the binaries the image
 # ships. They land in build/bin (CMAKE_RUNTIME_OUTPUT_DIRECTORY).
 RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DBUILD_TESTING=OFF \
- && cmake --build build --target ${HANDIN_BINARIES} -- -j"$(nproc)" \
+ && cmake --build build --target ${HANDIN_BINARIES} dashboard -- -j"$(nproc)" \
  && mkdir -p /out/bin /out/share/handin \
+ && cp -r build/dashboard /out/share/handin/dashboard \
  && for b in ${HANDIN_BINARIES}; do \
       strip --strip-unneeded -o "/out/bin/$b" "build/bin/$b"; done \
  && cp scripts/lib/tls.sh scripts/lib/keys.sh /out/share/handin/

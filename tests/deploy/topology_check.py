@@ -130,7 +130,8 @@ def main():
     args = parser.parse_args()
     topology = up_topology(args.up)
     problems = []
-    if set(topology) != {"storage", "deadline", "intake", "grading"} or \
+    if set(topology) != {"storage", "deadline", "intake", "grading",
+                         "gateway"} or \
             any(port is None for port, _ in topology.values()):
         problems.append("%s: cannot read the services and ports (found %r); "
                         "update this check with scripts/up" % (args.up,
