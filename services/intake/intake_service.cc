@@ -56,8 +56,7 @@ constexpr char kItemExample[] = "project-report";
 IntakeServiceImpl::IntakeServiceImpl(
     IntakeOptions options,
     std::unique_ptr<deadline::v1::DeadlineService::StubInterface> deadline,
-    std::unique_ptr<storage::v1::StorageService::StubInterface> storage,
-    const Clock& clock, Executor& executor,
+    StorageShards storage, const Clock& clock, Executor& executor,
     const CallAuthenticator& authenticator)
     : options_(Resolved(std::move(options))),
       deadline_(std::move(deadline)),
@@ -82,7 +81,7 @@ grpc::ServerReadReactor<v1::UploadRequest>* IntakeServiceImpl::Upload(
   UploadDeps deps;
   deps.options = &options_;
   deps.deadline = deadline_.get();
-  deps.storage = storage_.get();
+  deps.storage = &storage_;
   deps.clock = &clock_;
   deps.executor = &executor_;
   deps.watchdog = &watchdog_;
@@ -105,7 +104,8 @@ grpc::ServerUnaryReactor* IntakeServiceImpl::QueryWriteStatus(
   }
   executor_.Schedule([this, reactor, request, response, principal = *caller] {
     absl::StatusOr<v1::QueryWriteStatusResponse> status =
-        LookUpWriteStatus(*storage_, options_, principal, *request);
+        LookUpWriteStatus(storage_.ForCourse(request->course_id()), options_,
+                          principal, *request);
     if (status.ok()) {
       *response = *std::move(status);
     } else {
@@ -205,7 +205,7 @@ absl::Status IntakeServiceImpl::ListFromStorage(
   call.set_deadline(std::chrono::system_clock::now() +
                     absl::ToChronoMilliseconds(options_.peer_call_timeout));
   const grpc::Status status =
-      (storage_.get()->*method)(&call, request, response);
+      (storage_.ForCourse(course_id).*method)(&call, request, response);
   return PeerError("storage", FromGrpcStatus(status));
 }
 

@@ -9,6 +9,7 @@
 #include "common/call_authenticator.h"
 #include "common/clock.h"
 #include "common/executor.h"
+#include "common/storage_shards.h"
 #include "grpcpp/support/server_callback.h"
 #include "handin/deadline/v1/deadline_service.grpc.pb.h"
 #include "handin/intake/v1/intake_service.grpc.pb.h"
@@ -90,8 +91,7 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
   IntakeServiceImpl(
       IntakeOptions options,
       std::unique_ptr<deadline::v1::DeadlineService::StubInterface> deadline,
-      std::unique_ptr<storage::v1::StorageService::StubInterface> storage,
-      const Clock& clock, Executor& executor,
+      StorageShards storage, const Clock& clock, Executor& executor,
       const CallAuthenticator& authenticator);
 
   grpc::ServerReadReactor<v1::UploadRequest>* Upload(
@@ -173,7 +173,8 @@ class IntakeServiceImpl final : public v1::IntakeService::CallbackService {
 
   const IntakeOptions options_;
   const std::unique_ptr<deadline::v1::DeadlineService::StubInterface> deadline_;
-  const std::unique_ptr<storage::v1::StorageService::StubInterface> storage_;
+  // Each course's calls go to the shard that keeps it.
+  const StorageShards storage_;
   const Clock& clock_;
   Executor& executor_;
   const CallAuthenticator& authenticator_;

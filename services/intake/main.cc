@@ -15,6 +15,7 @@
 #include "common/logging.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
+#include "common/storage_shards.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
 #include "services/intake/access.h"
@@ -25,7 +26,9 @@
 ABSL_FLAG(std::string, deadline_addr, "127.0.0.1:50052",
           "host:port of the deadline service");
 ABSL_FLAG(std::string, storage_addr, "127.0.0.1:50053",
-          "host:port of the storage service");
+          "host:port of the storage service; with several shards, each "
+          "one's host:port in shard order, comma-separated (each course "
+          "goes to its shard; docs/deploy.md)");
 ABSL_FLAG(int, io_threads, 8,
           "threads that make intake's blocking calls to deadline and storage "
           "(each upload holds one only while a chunk is handed on)");
@@ -108,11 +111,10 @@ int main(int argc, char** argv) {
       handin::AuthenticatorFromFlags(handin::intake::IntakeAccess());
   auto deadline_channel =
       handin::PeerChannelFromFlags(absl::GetFlag(FLAGS_deadline_addr));
-  auto storage_channel =
-      handin::PeerChannelFromFlags(absl::GetFlag(FLAGS_storage_addr));
+  auto storage = handin::StorageShardsFromFlag(
+      absl::GetFlag(FLAGS_storage_addr), "storage_addr");
   for (const absl::Status& status :
-       {authenticator.status(), deadline_channel.status(),
-        storage_channel.status()}) {
+       {authenticator.status(), deadline_channel.status(), storage.status()}) {
     if (status.ok()) continue;
     spdlog::critical("event=bad_flags msg=\"{}\"",
                      std::string(status.message()));
@@ -160,8 +162,7 @@ int main(int argc, char** argv) {
   handin::intake::IntakeServiceImpl service(
       options,
       handin::deadline::v1::DeadlineService::NewStub(*deadline_channel),
-      handin::storage::v1::StorageService::NewStub(*storage_channel), clock,
-      executor, **authenticator);
+      *std::move(storage), clock, executor, **authenticator);
 
   spdlog::info(
       "event=peers deadline={} storage={} io_threads={} "

@@ -203,9 +203,10 @@ void UploadReactor::HandleMetadata() {
 }
 
 absl::StatusOr<Resumption> UploadReactor::FindResumption() {
-  absl::StatusOr<storage::v1::QueryUploadResponse> held = QueryStorage(
-      *deps_.storage, deps_.options->peer_call_timeout, metadata_.course_id(),
-      principal_, metadata_.idempotency_key());
+  absl::StatusOr<storage::v1::QueryUploadResponse> held =
+      QueryStorage(deps_.storage->ForCourse(metadata_.course_id()),
+                   deps_.options->peer_call_timeout, metadata_.course_id(),
+                   principal_, metadata_.idempotency_key());
   if (!held.ok()) return held.status();
   return CheckResume(metadata_, *held);
 }
@@ -362,7 +363,8 @@ std::optional<common::v1::SubmissionRecord> UploadReactor::FindPrior() {
   context.set_deadline(DeadlineAfter(deps_.options->peer_call_timeout));
   storage::v1::LookupIdempotencyKeyResponse response;
   const grpc::Status status =
-      deps_.storage->LookupIdempotencyKey(&context, request, &response);
+      deps_.storage->ForCourse(metadata_.course_id())
+          .LookupIdempotencyKey(&context, request, &response);
   if (!status.ok()) {
     // Storage still decides at commit; the upload goes ahead.
     spdlog::warn(
@@ -409,7 +411,8 @@ absl::Status UploadReactor::OpenStorage() {
     storage_context_ = std::make_unique<grpc::ClientContext>();
     context = storage_context_.get();
   }
-  storage_writer_ = deps_.storage->PutSubmission(context, &storage_response_);
+  storage_writer_ = deps_.storage->ForCourse(metadata_.course_id())
+                        .PutSubmission(context, &storage_response_);
   {
     // From here on OnCancel cancels the storage call itself; a cancel that
     // came while it was being started is caught here.
@@ -466,8 +469,9 @@ void UploadReactor::Fail(const absl::Status& status) {
     const AttemptFacts facts{&metadata_, principal_,
                              chunks_.has_value() ? chunks_->received() : 0,
                              started_at_, deps_.clock->Now()};
-    if (absl::Status recorded = RecordRefusal(
-            *deps_.storage, deps_.options->peer_call_timeout, facts, status);
+    if (absl::Status recorded =
+            RecordRefusal(deps_.storage->ForCourse(metadata_.course_id()),
+                          deps_.options->peer_call_timeout, facts, status);
         !recorded.ok()) {
       spdlog::error(
           "event=refusal_not_recorded course={} item={} principal={} "

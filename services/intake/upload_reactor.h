@@ -14,6 +14,7 @@
 #include "common/call_authenticator.h"
 #include "common/clock.h"
 #include "common/executor.h"
+#include "common/storage_shards.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/sync_stream.h"
@@ -35,7 +36,8 @@ namespace handin::intake {
 struct UploadDeps {
   const IntakeOptions* options = nullptr;
   deadline::v1::DeadlineService::StubInterface* deadline = nullptr;
-  storage::v1::StorageService::StubInterface* storage = nullptr;
+  // Calls about a course go to storage->ForCourse(course).
+  const StorageShards* storage = nullptr;
   const Clock* clock = nullptr;
   Executor* executor = nullptr;
   // Ends uploads past their idle or total limit.

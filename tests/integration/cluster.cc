@@ -2,12 +2,14 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <random>
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -71,6 +73,16 @@ absl::Status Cluster::Start() {
       "storage", flags("storage", {"--mtls", "--data_dir=" + StorageDataDir()}),
       0);
   if (!started.ok()) return started;
+  std::string shard_addresses = TlsAddress("storage");
+  for (int shard = 1; shard < options_.storage_shards; ++shard) {
+    const std::string name = absl::StrCat("storage", shard);
+    started = StartService(
+        name,
+        flags("storage", {"--mtls", "--data_dir=" + StorageDataDir() + name}),
+        0);
+    if (!started.ok()) return started;
+    absl::StrAppend(&shard_addresses, ",", TlsAddress(name));
+  }
   started = StartService(
       "deadline",
       flags("deadline", {"--mtls", "--policy=" + policy,
@@ -80,7 +92,7 @@ absl::Status Cluster::Start() {
   started =
       StartService("intake",
                    flags("intake", {"--deadline_addr=" + TlsAddress("deadline"),
-                                    "--storage_addr=" + TlsAddress("storage"),
+                                    "--storage_addr=" + shard_addresses,
                                     "--receipt_key=" + ReceiptKeyFile(),
                                     "--spool_dir=" + dir_.File("spool")}),
                    0);
@@ -97,8 +109,11 @@ absl::Status Cluster::StartService(const std::string& name,
                                    int port) {
   const std::string port_file = dir_.File(name + ".port");
   std::remove(port_file.c_str());  // a restart must not read the old one
+  // Every storage shard ("storage", "storage1", ...) is handin-storage.
+  const std::string binary =
+      absl::StartsWith(name, "storage") ? "handin-storage" : "handin-" + name;
   std::vector<std::string> argv = {
-      Binary("handin-" + name), absl::StrCat("--listen=127.0.0.1:", port),
+      Binary(binary), absl::StrCat("--listen=127.0.0.1:", port),
       "--port_file=" + port_file,
       // Not the service's default port: clusters run side by side.
       "--metrics_listen=127.0.0.1:0",
@@ -156,8 +171,18 @@ absl::StatusOr<int> Cluster::Stop(const std::string& service) {
 }
 
 absl::Status Cluster::StopAll() {
+  std::vector<std::string> order(std::begin(kStopOrder), std::end(kStopOrder));
+  {
+    // Storage shards beyond the first go last, with storage.
+    absl::MutexLock lock(&mu_);
+    for (const auto& [name, process] : processes_) {
+      if (std::find(order.begin(), order.end(), name) == order.end()) {
+        order.push_back(name);
+      }
+    }
+  }
   absl::Status first;
-  for (const char* name : kStopOrder) {
+  for (const std::string& name : order) {
     absl::StatusOr<int> code = Stop(name);
     if (!code.ok() && !absl::IsNotFound(code.status())) {
       first.Update(code.status());

@@ -30,6 +30,11 @@ struct ClusterOptions {
   // More flags for a service ("storage", "deadline", "intake", "grading"),
   // after the cluster's own, so a repeated flag wins. Default: none.
   std::map<std::string, std::vector<std::string>> extra_flags;
+  // Storage shards: 1 (the default) runs "storage"; N runs "storage" (shard
+  // 0) and "storage1" .. "storage<N-1>", each a handin-storage with its own
+  // data directory, and intake routes each course to its shard
+  // (--storage_addr lists them). deadline and grading call shard 0.
+  int storage_shards = 1;
 };
 
 // The four real handin binaries from the build, started the way scripts/up
@@ -57,7 +62,8 @@ class Cluster {
   // running.
   absl::StatusOr<int> Stop(const std::string& service);
   // Stops every running service in the order grading, intake, deadline,
-  // storage (callers before callees). The first error, if any.
+  // storage, then the other storage shards (callers before callees). The
+  // first error, if any.
   absl::Status StopAll();
 
   // Sends SIGKILL to `service` (no shutdown of any kind) and returns its

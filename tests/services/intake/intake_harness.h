@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "common/executor.h"
 #include "common/server_runner.h"
+#include "common/storage_shards.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/intake/access.h"
@@ -87,7 +88,8 @@ class IntakeHarness {
     intake_ = std::make_unique<intake::IntakeServiceImpl>(
         options_,
         deadline::v1::DeadlineService::NewStub(PeerChannel(deadline_address)),
-        storage::v1::StorageService::NewStub(PeerChannel(storage_address)),
+        StorageShards(
+            storage::v1::StorageService::NewStub(PeerChannel(storage_address))),
         clock_, executor_, *intake_auth_);
     absl::StatusOr<RunningServer> intake = Serve(intake_.get(), intake_auth_);
     if (!intake.ok()) return intake.status();
