@@ -58,9 +58,15 @@ try {
   await page.locator('#zone-note').getByText('America/Detroit').waitFor();
   check(true, 'signed in; times are said to be in America/Detroit');
 
-  // Items: the item's row, with its submission counted somewhere.
+  // Items, filtered to the item's session: its row is there.
+  const session = item.split('/')[1];
+  if (session) {
+    await page.getByLabel('Session').selectOption(session);
+    await page.waitForURL(new RegExp(`session=${session}`));
+  }
   const row = page.locator('tr', {has: page.getByText(item, {exact: true})});
   await row.waitFor();
+  check(true, `the items of session ${session} list ${item}`);
   await row.click();
   await page.locator('canvas').waitFor();
   // The row whose first cell (name, then user id) ends with the student.

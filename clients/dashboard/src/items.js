@@ -80,7 +80,8 @@ export async function renderItems(root, course, params) {
   };
   const filters = h('div', {class: 'filters'},
     field('Session', select([{value: '', label: 'All items'}, {value: '-', label: 'Project and standalone items'},
-      ...course.sessions.map(s => ({value: s.sessionId, label: sessionLabel(s, course.zone)}))],
+      // A session is named by its date unless the policy gives it an id.
+      ...course.sessions.map(s => ({value: s.sessionId || s.date, label: sessionLabel(s, course.zone)}))],
     {value: session, name: 'session', onchange: e => navigate('session', e.target.value)})),
     field('Group', select([{value: '', label: 'Every student'},
       ...course.groups.map(g => ({value: g.groupId, label: `${course.name(g.groupId)} (${g.kind === 'GROUP_KIND_PROJECT' ? 'project' : 'presentation'})`}))],
