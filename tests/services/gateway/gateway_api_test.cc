@@ -27,6 +27,12 @@ struct HttpError {
   std::string message;
 };
 
+// The download route of submission `id` of the reference course.
+std::string DownloadPath(const std::string& id) {
+  return std::string(kGrading) +
+         "DownloadSubmission?course_id=eecs598-w24&submission_id=" + id;
+}
+
 HttpError ErrorOf(const std::string& body) {
   google::protobuf::Struct parsed;
   EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(body, &parsed).ok())
@@ -233,11 +239,8 @@ TEST_F(GatewayApiTest, DownloadsASubmissionWithItsNameAndType) {
   const std::string id = uploaded.submission().submission_id();
 
   httplib::Headers headers = {{"Authorization", "Bearer " + Grader()}};
-  httplib::Result file = gateway_->Client()->Get(
-      (std::string(kGrading) + "DownloadSubmission?course_id=eecs598-w24" +
-       "&submission_id=" + id)
-          .c_str(),
-      headers);
+  httplib::Result file =
+      gateway_->Client()->Get(DownloadPath(id).c_str(), headers);
   ASSERT_TRUE(file);
   ASSERT_EQ(file->status, 200) << file->body;
   EXPECT_EQ(file->body, pdf);
@@ -251,27 +254,18 @@ TEST_F(GatewayApiTest, DownloadsASubmissionWithItsNameAndType) {
 
   httplib::Headers ranged = headers;
   ranged.emplace("Range", "bytes=10-");
-  httplib::Result partial = gateway_->Client()->Get(
-      (std::string(kGrading) + "DownloadSubmission?course_id=eecs598-w24" +
-       "&submission_id=" + id)
-          .c_str(),
-      ranged);
+  httplib::Result partial =
+      gateway_->Client()->Get(DownloadPath(id).c_str(), ranged);
   ASSERT_TRUE(partial);
   EXPECT_EQ(partial->status, 200) << "a Range is ignored: the file is whole";
   EXPECT_EQ(partial->body, pdf);
 
-  httplib::Result missing = gateway_->Client()->Get(
-      (std::string(kGrading) +
-       "DownloadSubmission?course_id=eecs598-w24&submission_id=nope")
-          .c_str(),
-      headers);
+  httplib::Result missing =
+      gateway_->Client()->Get(DownloadPath("nope").c_str(), headers);
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
   EXPECT_EQ(ErrorOf(missing->body).status, "NOT_FOUND");
-  httplib::Result anonymous = gateway_->Client()->Get(
-      (std::string(kGrading) + "DownloadSubmission?course_id=eecs598-w24" +
-       "&submission_id=" + id)
-          .c_str());
+  httplib::Result anonymous = gateway_->Client()->Get(DownloadPath(id).c_str());
   ASSERT_TRUE(anonymous);
   EXPECT_EQ(anonymous->status, 401);
 }
