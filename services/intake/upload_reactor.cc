@@ -68,7 +68,11 @@ void UploadReactor::ReadNext() {
   watchdog->ReadIssued(id, *read);
 }
 
-void UploadReactor::Expire(const absl::Status& why) { Fail(why); }
+void UploadReactor::Expire(const absl::Status& why) {
+  // Scheduled by the watchdog's thread, which serves no request.
+  RequestIdScope scope(RequestIdOf(*context_));
+  Fail(why);
+}
 
 void UploadReactor::OnReadDone(bool ok) {
   // gRPC calls this outside the handler's request-id scope; the tasks it
