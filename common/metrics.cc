@@ -235,7 +235,11 @@ Family<Histogram>& Registry::Histograms(const std::string& name,
 std::string Registry::Exposition() const {
   std::string out;
   absl::ReaderMutexLock lock(&mu_);
-  for (const auto& [name, entry] : families_) {
+  for (const auto& family : families_) {
+    // Named references, not structured bindings: C++17 lambdas (and clang,
+    // which builds the fuzz targets) cannot capture bindings.
+    const std::string& name = family.first;
+    const auto& entry = family.second;
     absl::StrAppend(&out, "# HELP ", name, " ", Escape(entry->help, false),
                     "\n# TYPE ", name, " ", entry->type, "\n");
     const std::vector<std::string>& labels = entry->labels;
