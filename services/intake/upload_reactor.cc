@@ -114,7 +114,6 @@ void UploadReactor::OnCancel() {
 
 void UploadReactor::OnDone() {
   deps_.watchdog->Unregister(watch_id_);
-  if (admitted_) deps_.limits->Release(principal_);
   IntakeMetrics::Get().UploadClosed();
   delete this;
 }
@@ -342,7 +341,7 @@ void UploadReactor::Succeed(common::v1::SubmissionRecord record,
   }
   *response_->mutable_submission() = std::move(record);
   response_->set_replayed(replayed);
-  Finish(grpc::Status::OK);
+  Respond(grpc::Status::OK);
 }
 
 void UploadReactor::HandleStreamEnd() {
@@ -485,7 +484,13 @@ void UploadReactor::Fail(const absl::Status& status) {
           std::string(recorded.message()));
     }
   }
-  Finish(ToGrpcStatus(status));
+  Respond(ToGrpcStatus(status));
+}
+
+void UploadReactor::Respond(const grpc::Status& status) {
+  if (admitted_) deps_.limits->Release(principal_);
+  admitted_ = false;
+  Finish(status);
 }
 
 }  // namespace handin::intake

@@ -137,6 +137,9 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   void HandleStreamEnd();
   // Runs when the watchdog found a limit passed while a read was pending.
   void Expire(const absl::Status& why) override;
+  // Frees the student's open-upload slot, then finishes the call: a client
+  // that starts its next upload on seeing this one's status is admitted.
+  void Respond(const grpc::Status& status);
 
   // Reads the next message, or fails the upload if it has passed a time
   // limit. The last act of a task.
@@ -202,7 +205,7 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   std::unique_ptr<StorageWriter> storage_writer_;
   // 0 until registered with the watchdog.
   uint64_t watch_id_ = 0;
-  // True once deps_.limits admitted the upload (released in OnDone).
+  // True from deps_.limits admitting the upload until Respond releases it.
   bool admitted_ = false;
   // From the pre-check's Evaluate.
   std::optional<deadline::v1::ContentRule> content_rule_;
