@@ -41,6 +41,18 @@ absl::StatusOr<std::vector<std::string>> ParseStorageAddresses(
   return addresses;
 }
 
+absl::StatusOr<std::string> CourseShardAddress(absl::string_view flag,
+                                               absl::string_view flag_name,
+                                               absl::string_view course_id) {
+  absl::StatusOr<std::vector<std::string>> addresses =
+      ParseStorageAddresses(flag, flag_name);
+  if (!addresses.ok()) return addresses.status();
+  absl::StatusOr<int> shard =
+      StorageShardFor(course_id, static_cast<int>(addresses->size()));
+  if (!shard.ok()) return shard.status();
+  return (*addresses)[*shard];
+}
+
 absl::StatusOr<StorageShards> StorageShardsFromFlag(
     absl::string_view flag, absl::string_view flag_name) {
   absl::StatusOr<std::vector<std::string>> addresses =

@@ -42,6 +42,14 @@ class StorageShards {
 absl::StatusOr<std::vector<std::string>> ParseStorageAddresses(
     absl::string_view flag, absl::string_view flag_name);
 
+// The address, among those `flag` lists (ParseStorageAddresses), of the
+// shard that keeps `course_id`: how a server of one course (deadline) finds
+// its storage. Errors as ParseStorageAddresses; InvalidArgument for an empty
+// course id.
+absl::StatusOr<std::string> CourseShardAddress(absl::string_view flag,
+                                               absl::string_view flag_name,
+                                               absl::string_view course_id);
+
 // The shards `flag` lists (ParseStorageAddresses), each reached through
 // PeerChannelFromFlags (common/server_flags.h): how a server's
 // --storage_addr becomes its storage. Errors name the flag.

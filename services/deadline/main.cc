@@ -13,6 +13,7 @@
 #include "common/logging.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
+#include "common/storage_shards.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
 #include "services/deadline/access.h"
@@ -26,9 +27,11 @@ ABSL_FLAG(std::string, policy, "",
           "(required)");
 ABSL_FLAG(std::string, storage_addr, "",
           "host:port of the storage service that keeps extensions, called "
-          "with the TLS flags' credentials; empty (the default) disables "
-          "extensions: verdicts ignore them and the extension RPCs fail "
-          "with FAILED_PRECONDITION");
+          "with the TLS flags' credentials; with storage shards, every "
+          "shard's host:port in shard order, comma-separated, of which the "
+          "course's shard is called (docs/deploy.md). Empty (the default) "
+          "disables extensions: verdicts ignore them and the extension RPCs "
+          "fail with FAILED_PRECONDITION");
 ABSL_FLAG(std::string, check_policy, "",
           "FILE: load and validate the policy in FILE (spelled "
           "--check-policy FILE or --check_policy=FILE), print its warnings "
@@ -76,7 +79,7 @@ int main(int argc, char** argv) {
       "items and deadlines each student owes, and each student's deadlines "
       "as an iCalendar file. \"Now\" is this machine's clock.\n"
       "  handin-deadline --policy FILE [--listen HOST:PORT] "
-      "[--storage_addr HOST:PORT] [TLS flags]\n"
+      "[--storage_addr HOST:PORT[,HOST:PORT...]] [TLS flags]\n"
       "  handin-deadline --check-policy FILE   (validate only)");
   handin::InitLogging("deadline");
 
@@ -116,14 +119,18 @@ int main(int argc, char** argv) {
   std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage;
   if (const std::string addr = absl::GetFlag(FLAGS_storage_addr);
       !addr.empty()) {
-    auto channel = handin::PeerChannelFromFlags(addr);
+    // One course: of the shards listed, only the one that keeps it.
+    auto shard =
+        handin::CourseShardAddress(addr, "storage_addr", (*course)->id());
+    auto channel =
+        shard.ok() ? handin::PeerChannelFromFlags(*shard) : shard.status();
     if (!channel.ok()) {
       std::fprintf(stderr, "handin-deadline: %s\n",
                    std::string(channel.status().message()).c_str());
       return 1;
     }
     storage = handin::storage::v1::StorageService::NewStub(*channel);
-    spdlog::info("event=extensions_enabled storage={}", addr);
+    spdlog::info("event=extensions_enabled storage={}", *shard);
   } else {
     spdlog::warn(
         "event=extensions_disabled msg=\"no --storage_addr: extensions are "

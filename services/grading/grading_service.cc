@@ -10,7 +10,7 @@ using handin::grading::v1::ListSubmissionsRequest;
 using handin::grading::v1::ListSubmissionsResponse;
 
 GradingServiceImpl::GradingServiceImpl(
-    std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage,
+    StorageShards storage,
     std::unique_ptr<handin::deadline::v1::DeadlineService::StubInterface>
         deadline,
     Executor& executor, const CallAuthenticator& authenticator,
@@ -30,8 +30,8 @@ grpc::Status GradingServiceImpl::List(grpc::CallbackServerContext* context,
   handin::storage::v1::ListSubmissionsResponse listed;
   grpc::ClientContext storage_context;
   storage_context.set_deadline(context->deadline());
-  grpc::Status status =
-      storage_->ListSubmissions(&storage_context, list, &listed);
+  grpc::Status status = storage_.ForCourse(request.course_id())
+                            .ListSubmissions(&storage_context, list, &listed);
   if (!status.ok()) return status;
 
   handin::deadline::v1::ChooseCountedRequest choose;
@@ -50,7 +50,8 @@ grpc::Status GradingServiceImpl::List(grpc::CallbackServerContext* context,
   handin::storage::v1::ListRefusalsResponse refused;
   grpc::ClientContext refusals_context;
   refusals_context.set_deadline(context->deadline());
-  status = storage_->ListRefusals(&refusals_context, refusals, &refused);
+  status = storage_.ForCourse(request.course_id())
+               .ListRefusals(&refusals_context, refusals, &refused);
   if (!status.ok()) return status;
   response.mutable_refused()->Swap(refused.mutable_attempts());
   response.mutable_submissions()->Swap(listed.mutable_submissions());
@@ -82,8 +83,8 @@ GradingServiceImpl::DownloadSubmission(
   if (caller.ok() && !request->course_id().empty()) {
     admitted = CheckCallerCourse(*caller, request->course_id());
   }
-  return new DownloadReactor(context, *storage_, executor_, *request,
-                             std::move(admitted));
+  return new DownloadReactor(context, storage_.ForCourse(request->course_id()),
+                             executor_, *request, std::move(admitted));
 }
 
 }  // namespace handin::grading

@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/executor.h"
 #include "common/grpc_status.h"
+#include "common/storage_shards.h"
 #include "handin/deadline/v1/deadline_service.grpc.pb.h"
 #include "handin/grading/v1/grading_service.grpc.pb.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
@@ -29,14 +30,14 @@ namespace handin::grading {
 class GradingServiceImpl final
     : public handin::grading::v1::GradingService::CallbackService {
  public:
-  // `storage` is the only way to submissions and grades; `deadline` owns
+  // `storage` is the only way to submissions and grades, each course's on
+  // the shard that keeps it; `deadline` owns
   // the policy and says which of an item's submissions counts; `executor`
   // runs the blocking calls to both so no gRPC callback thread waits on
   // them; `authenticator` tells who a call is; `clock` says when "now" is
   // for the gradebook. The references must outlive the service.
   GradingServiceImpl(
-      std::unique_ptr<handin::storage::v1::StorageService::StubInterface>
-          storage,
+      StorageShards storage,
       std::unique_ptr<handin::deadline::v1::DeadlineService::StubInterface>
           deadline,
       Executor& executor, const CallAuthenticator& authenticator,
@@ -139,7 +140,7 @@ class GradingServiceImpl final
                     const handin::grading::v1::ListSubmissionsRequest& request,
                     handin::grading::v1::ListSubmissionsResponse& response);
 
-  std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage_;
+  const StorageShards storage_;
   std::unique_ptr<handin::deadline::v1::DeadlineService::StubInterface>
       deadline_;
   Executor& executor_;
@@ -166,9 +167,11 @@ grpc::ServerUnaryReactor* GradingServiceImpl::Run(
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
-  executor_.Schedule([this, context, reactor, caller = *std::move(caller),
+  StorageShards::Stub& storage = storage_.ForCourse(course_id);
+  executor_.Schedule([this, context, reactor, &storage,
+                      caller = *std::move(caller),
                       work = std::move(work)]() mutable {
-    Upstream upstream(*storage_, *deadline_, context->deadline());
+    Upstream upstream(storage, *deadline_, context->deadline());
     reactor->Finish(ToGrpcStatus(work(caller, upstream)));
   });
   return reactor;

@@ -6,13 +6,16 @@
 #include "common/executor.h"
 #include "common/logging.h"
 #include "common/server_flags.h"
+#include "common/storage_shards.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
 #include "services/grading/access.h"
 #include "services/grading/grading_service.h"
 
 ABSL_FLAG(std::string, storage_addr, "127.0.0.1:50053",
-          "host:port of the storage service");
+          "host:port of the storage service; with storage shards, every "
+          "shard's host:port in shard order, comma-separated (each course's "
+          "calls go to the shard that keeps it; docs/deploy.md)");
 ABSL_FLAG(std::string, deadline_addr, "127.0.0.1:50052",
           "host:port of the deadline service, which says which submission "
           "of an item counts");
@@ -25,19 +28,19 @@ int main(int argc, char **argv) {
       "lists a course's submissions and keeps its grades, for staff and "
       "students.\nUsage: "
       "handin-grading [--listen=HOST:PORT] "
-      "[--storage_addr=HOST:PORT] [--deadline_addr=HOST:PORT] --tls_cert=F "
+      "[--storage_addr=HOST:PORT[,HOST:PORT...]] [--deadline_addr=HOST:PORT] "
+      "--tls_cert=F "
       "--tls_key=F --tls_ca=F");
   handin::InitLogging("grading");
 
   auto authenticator =
       handin::AuthenticatorFromFlags(handin::grading::GradingAccess());
-  auto storage_channel =
-      handin::PeerChannelFromFlags(absl::GetFlag(FLAGS_storage_addr));
+  auto storage = handin::StorageShardsFromFlag(
+      absl::GetFlag(FLAGS_storage_addr), "storage_addr");
   auto deadline_channel =
       handin::PeerChannelFromFlags(absl::GetFlag(FLAGS_deadline_addr));
   for (const absl::Status &status :
-       {authenticator.status(), storage_channel.status(),
-        deadline_channel.status()}) {
+       {authenticator.status(), storage.status(), deadline_channel.status()}) {
     if (status.ok()) continue;
     std::fprintf(stderr, "handin-grading: %s\n",
                  std::string(status.message()).c_str());
@@ -46,7 +49,7 @@ int main(int argc, char **argv) {
   handin::Executor executor(absl::GetFlag(FLAGS_io_threads));
   handin::SystemClock clock;
   handin::grading::GradingServiceImpl service(
-      handin::storage::v1::StorageService::NewStub(*storage_channel),
+      *std::move(storage),
       handin::deadline::v1::DeadlineService::NewStub(*deadline_channel),
       executor, **authenticator, clock);
   handin::ServerOptions options =

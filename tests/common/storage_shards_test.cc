@@ -59,5 +59,19 @@ TEST(ParseStorageAddresses, ReadsACommaSeparatedListInShardOrder) {
   }
 }
 
+TEST(CourseShardAddress, PicksTheAddressOfTheCoursesShard) {
+  // docs/deploy.md pins eecs598-w24 to shard 1 of 2 and 2 of 3.
+  EXPECT_EQ(*CourseShardAddress("a:1,b:2", "storage_addr", "eecs598-w24"),
+            "b:2");
+  EXPECT_EQ(*CourseShardAddress("a:1,b:2,c:3", "storage_addr", "eecs598-w24"),
+            "c:3");
+  EXPECT_EQ(*CourseShardAddress("a:1", "storage_addr", "eecs598-w24"), "a:1");
+  EXPECT_EQ(
+      CourseShardAddress("a:1,", "storage_addr", "eecs598-w24").status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CourseShardAddress("a:1,b:2", "storage_addr", "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace handin

@@ -83,11 +83,11 @@ absl::Status Cluster::Start() {
     if (!started.ok()) return started;
     absl::StrAppend(&shard_addresses, ",", TlsAddress(name));
   }
-  started = StartService(
-      "deadline",
-      flags("deadline", {"--mtls", "--policy=" + policy,
-                         "--storage_addr=" + TlsAddress("storage")}),
-      0);
+  started =
+      StartService("deadline",
+                   flags("deadline", {"--mtls", "--policy=" + policy,
+                                      "--storage_addr=" + shard_addresses}),
+                   0);
   if (!started.ok()) return started;
   started =
       StartService("intake",
@@ -99,7 +99,7 @@ absl::Status Cluster::Start() {
   if (!started.ok()) return started;
   return StartService(
       "grading",
-      flags("grading", {"--storage_addr=" + TlsAddress("storage"),
+      flags("grading", {"--storage_addr=" + shard_addresses,
                         "--deadline_addr=" + TlsAddress("deadline")}),
       0);
 }

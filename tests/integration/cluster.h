@@ -32,8 +32,8 @@ struct ClusterOptions {
   std::map<std::string, std::vector<std::string>> extra_flags;
   // Storage shards: 1 (the default) runs "storage"; N runs "storage" (shard
   // 0) and "storage1" .. "storage<N-1>", each a handin-storage with its own
-  // data directory, and intake routes each course to its shard
-  // (--storage_addr lists them). deadline and grading call shard 0.
+  // data directory; every service's --storage_addr lists them, and each
+  // routes a course's calls to the shard that keeps it.
   int storage_shards = 1;
 };
 

@@ -1,12 +1,18 @@
 // Storage shards across real processes (docs/deploy.md, "Storage shards"):
-// with two handin-storage processes, intake sends each course's records to
-// the shard StorageShardFor names, and nothing to the other.
+// with two handin-storage processes, intake, grading and deadline send each
+// course's records to the shard StorageShardFor names, and nothing to the
+// other.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/proto_time.h"
 #include "common/shard_routing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "handin/deadline/v1/deadline_service.grpc.pb.h"
+#include "handin/grading/v1/grading_service.grpc.pb.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
 #include "tests/integration/cluster.h"
 
@@ -65,6 +71,33 @@ class StorageShardsTest : public ::testing::Test {
     return {submissions.submissions_size(), refusals.attempts_size()};
   }
 
+  // The scores and extensions storage shard `shard` holds for `course`,
+  // asked as the services storage admits to each: grading and deadline.
+  static std::pair<int, int> GradesHeld(int shard, const std::string& course) {
+    auto storage = storage::v1::StorageService::NewStub(
+        cluster_->Channel(ShardName(shard), cluster_->ServiceToken("grading")));
+    auto deadline_storage =
+        storage::v1::StorageService::NewStub(cluster_->Channel(
+            ShardName(shard), cluster_->ServiceToken("deadline")));
+    storage::v1::ListScoresRequest scores_request;
+    scores_request.set_course_id(course);
+    storage::v1::ListScoresResponse scores;
+    grpc::ClientContext scores_context;
+    const grpc::Status scored =
+        storage->ListScores(&scores_context, scores_request, &scores);
+    EXPECT_TRUE(scored.ok())
+        << ShardName(shard) << ": " << scored.error_message();
+    storage::v1::ListExtensionsRequest extensions_request;
+    extensions_request.set_course_id(course);
+    storage::v1::ListExtensionsResponse extensions;
+    grpc::ClientContext extensions_context;
+    const grpc::Status listed = deadline_storage->ListExtensions(
+        &extensions_context, extensions_request, &extensions);
+    EXPECT_TRUE(listed.ok())
+        << ShardName(shard) << ": " << listed.error_message();
+    return {scores.scores_size(), extensions.extensions_size()};
+  }
+
   static Cluster* cluster_;
   static absl::Status* start_status_;
 };
@@ -81,6 +114,65 @@ TEST_F(StorageShardsTest, AnUploadIsStoredOnItsCoursesShardOnly) {
   ASSERT_TRUE(uploaded.ok()) << uploaded.error_message();
   EXPECT_EQ(Held(1, kCourse), std::make_pair(1, 0));
   EXPECT_EQ(Held(0, kCourse), std::make_pair(0, 0));
+}
+
+TEST_F(StorageShardsTest, GradingAndDeadlineUseTheCoursesShard) {
+  intake::v1::UploadResponse uploaded;
+  const grpc::Status upload =
+      UploadDirect(*cluster_, "ari", "project-report", PdfBytes(2),
+                   "grading-shard-key", &uploaded);
+  ASSERT_TRUE(upload.ok()) << upload.error_message();
+  auto grading = grading::v1::GradingService::NewStub(
+      cluster_->Channel("grading", cluster_->Token(Role::kGrader, "amberljc")));
+  {
+    grading::v1::ListSubmissionsRequest request;
+    request.set_course_id(kCourse);
+    request.set_item_id("project-report");
+    grading::v1::ListSubmissionsResponse response;
+    grpc::ClientContext context;
+    const grpc::Status status =
+        grading->ListSubmissions(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    std::vector<std::string> ids;
+    for (const auto& submission : response.submissions()) {
+      ids.push_back(submission.submission_id());
+    }
+    EXPECT_THAT(ids, ::testing::Contains(uploaded.submission().submission_id()))
+        << "grading lists the submissions of the course's shard";
+  }
+  const std::pair<int, int> before = GradesHeld(1, kCourse);
+  {
+    grading::v1::RecordScoreRequest request;
+    request.set_course_id(kCourse);
+    request.set_item_id("project-report");
+    request.set_principal(uploaded.submission().principal());
+    request.set_points(8);
+    request.set_max_points(10);
+    grading::v1::RecordScoreResponse response;
+    grpc::ClientContext context;
+    const grpc::Status status =
+        grading->RecordScore(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  {
+    deadline::v1::GrantExtensionRequest request;
+    request.set_course_id(kCourse);
+    request.set_item_id("project-report");
+    request.set_principal(uploaded.submission().principal());
+    *request.mutable_due_at() = ToProtoTimestamp(absl::Now() + absl::Hours(24));
+    request.set_reason("illness, documented");
+    deadline::v1::GrantExtensionResponse response;
+    grpc::ClientContext context;
+    const grpc::Status status =
+        deadline::v1::DeadlineService::NewStub(
+            cluster_->Channel("deadline",
+                              cluster_->Token(Role::kInstructor, "mosharaf")))
+            ->GrantExtension(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(GradesHeld(1, kCourse),
+            std::make_pair(before.first + 1, before.second + 1));
+  EXPECT_EQ(GradesHeld(0, kCourse), std::make_pair(0, 0));
 }
 
 TEST_F(StorageShardsTest, EachCoursesRefusalsAreRecordedOnItsShard) {
