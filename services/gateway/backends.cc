@@ -7,10 +7,19 @@
 #include "absl/synchronization/notification.h"
 #include "common/caller.h"
 #include "common/grpc_status.h"
+#include "common/request_id.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 
 namespace handin::gateway {
+
+void AttachBrowserCaller(grpc::ClientContext& context,
+                         const std::string& token) {
+  AttachToken(context, token);
+  if (const std::string& id = CurrentRequestId(); !id.empty()) {
+    AttachRequestId(context, id);
+  }
+}
 
 Backends::Backends(
     std::map<std::string, std::shared_ptr<grpc::Channel>> channels,
@@ -36,7 +45,7 @@ absl::StatusOr<std::string> Backends::CallUnary(
   }
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + call_timeout_));
-  AttachToken(context, token);
+  AttachBrowserCaller(context, token);
   const Tracked tracked(*this, context);
 
   grpc::Slice slice(request);

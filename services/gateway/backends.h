@@ -17,6 +17,13 @@
 
 namespace handin::gateway {
 
+// Prepares `context` for a call the gateway makes for a browser: `token`
+// goes along as "authorization: Bearer <token>", and the thread's current
+// request id (common/request_id.h), if any, as x-request-id, so the
+// services log the call under the id the browser was answered with.
+void AttachBrowserCaller(grpc::ClientContext& context,
+                         const std::string& token);
+
 // The gRPC services behind the gateway and the calls in flight to them.
 // Thread-safe.
 class Backends {

@@ -5,7 +5,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/caller.h"
 #include "common/grpc_status.h"
 
 namespace handin::gateway {
@@ -51,7 +50,7 @@ absl::StatusOr<std::unique_ptr<SubmissionDownload>> SubmissionDownload::Start(
     const grading::v1::DownloadSubmissionRequest& request,
     const std::string& token) {
   std::unique_ptr<SubmissionDownload> download(new SubmissionDownload());
-  AttachToken(download->context_, token);
+  AttachBrowserCaller(download->context_, token);
   download->tracked_ =
       std::make_unique<Backends::Tracked>(backends, download->context_);
   download->reader_ = grading.DownloadSubmission(&download->context_, request);

@@ -11,6 +11,7 @@
 #include "common/http_listen.h"
 #include "common/metrics.h"
 #include "common/port_file.h"
+#include "common/request_id.h"
 #include "httplib.h"
 #include "services/gateway/http_error.h"
 #include "spdlog/spdlog.h"
@@ -20,6 +21,9 @@ namespace {
 
 constexpr char kJson[] = "application/json; charset=utf-8";
 constexpr char kApiPrefix[] = "/api/";
+// The request id (common/request_id.h): taken from the request when it is
+// a valid one, else made; always sent back.
+constexpr char kRequestIdHeader[] = "X-Request-Id";
 
 // True for 127.0.0.0/8, ::1 and IPv4-mapped loopback.
 bool IsLoopback(absl::string_view peer) {
@@ -49,6 +53,11 @@ metrics::Family<metrics::Counter>& Requests() {
       "static) and status code.",
       {"route", "status"});
   return family;
+}
+
+// The request id the pre-routing handler gave `response`.
+std::string RequestIdOf(const httplib::Response& response) {
+  return response.get_header_value(kRequestIdHeader);
 }
 
 void ReplyJson(httplib::Response& response, int status, std::string json) {
@@ -98,7 +107,9 @@ void ServeDownload(const Api& api, const httplib::Request& request,
   }
   response.set_content_provider(
       static_cast<size_t>(record.size_bytes()), DownloadMediaType(record),
-      [download](size_t offset, size_t /*length*/, httplib::DataSink& sink) {
+      [download, id = RequestIdOf(response)](size_t offset, size_t /*length*/,
+                                             httplib::DataSink& sink) {
+        const RequestIdScope scope(id);
         absl::StatusOr<std::string> bytes = download->NextChunk(offset);
         if (!bytes.ok()) {
           // The status line has gone out: cutting the connection short of
@@ -164,6 +175,9 @@ void Guard(httplib::Server& http, const GatewayOptions& options) {
   const bool loopback_only = options.tls.insecure;
   http.set_pre_routing_handler([loopback_only](const httplib::Request& request,
                                                httplib::Response& response) {
+    const std::string sent = request.get_header_value(kRequestIdHeader);
+    response.set_header(kRequestIdHeader,
+                        IsValidRequestId(sent) ? sent : NewRequestId());
     if (loopback_only && !IsLoopback(request.remote_addr)) {
       ReplyJson(response, 403,
                 ErrorJson(absl::PermissionDeniedError(
@@ -182,6 +196,7 @@ void Guard(httplib::Server& http, const GatewayOptions& options) {
   });
   http.set_logger(
       [](const httplib::Request& request, const httplib::Response& response) {
+        const RequestIdScope scope(RequestIdOf(response));
         Requests()
             .WithLabels({RouteOf(request), std::to_string(response.status)})
             .Increment();
@@ -217,6 +232,7 @@ void Route(httplib::Server& http, const Api& api) {
   http.Post(
       R"(/api/([A-Za-z0-9_.]+)/([A-Za-z0-9_]+))",
       [&api](const httplib::Request& request, httplib::Response& response) {
+        const RequestIdScope scope(RequestIdOf(response));
         ApiReply reply =
             api.Call(request.matches[1].str(), request.matches[2].str(),
                      Authorization(request), request.body);
@@ -227,6 +243,7 @@ void Route(httplib::Server& http, const Api& api) {
       absl::StrReplaceAll(absl::StrCat("/api", kDownloadMethod),
                           {{".", "\\."}}),
       [&api](const httplib::Request& request, httplib::Response& response) {
+        const RequestIdScope scope(RequestIdOf(response));
         ServeDownload(api, request, response);
       });
   // Unrouted /api/ requests (a wrong verb or path) get JSON like the rest

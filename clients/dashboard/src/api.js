@@ -35,14 +35,19 @@ export class ApiError extends Error {
   }
 }
 
+// The error of a failed response. Its message ends with the gateway's
+// request id, which finds the request in the services' logs
+// (request_id=...) when a member of staff reports it.
 async function errorOf(response) {
   const text = await response.text();
+  const id = response.headers.get('X-Request-Id');
+  const cite = id ? ` (request id ${id})` : '';
   try {
     const {error} = JSON.parse(text);
-    return new ApiError(response.status, error.status, error.message);
+    return new ApiError(response.status, error.status, error.message + cite);
   } catch {
     return new ApiError(response.status, `HTTP_${response.status}`,
-      `${response.status} ${response.statusText}: ${text.slice(0, 200) || 'no details'}`);
+      `${response.status} ${response.statusText}: ${text.slice(0, 200) || 'no details'}${cite}`);
   }
 }
 

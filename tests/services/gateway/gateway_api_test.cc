@@ -3,6 +3,8 @@
 // refusals (401, 403, 404), status mapping, downloads and shutdown.
 #include <signal.h>
 
+#include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -301,6 +303,50 @@ TEST_F(GatewayApiTest, CountsRequestsByRouteAndStatusOnMetrics) {
   EXPECT_THAT(scraped->body,
               HasSubstr("handin_gateway_http_requests_total{route=\"api\","
                         "status=\"401\"}"));
+}
+
+// Whether `read()` (a log) comes to contain `part` within 10 s: a line is
+// written as a call ends, which may be just after its answer arrived.
+template <typename ReadLog>
+bool EventuallyLogs(ReadLog read, const std::string& part) {
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (!absl::StrContains(read(), part)) {
+    if (absl::Now() > give_up) return false;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return true;
+}
+
+TEST_F(GatewayApiTest, ARequestIdIsAnsweredAndFollowsTheCallToTheService) {
+  httplib::Headers headers = {{"Authorization", "Bearer " + Grader()},
+                              {"X-Request-Id", "dashboard-7f3a"}};
+  httplib::Result reply =
+      gateway_->Client()->Post(std::string(kGrading) + "ListItems", headers,
+                               R"({"courseId": "eecs598-w24"})", kJson);
+  ASSERT_TRUE(reply);
+  ASSERT_EQ(reply->status, 200) << reply->body;
+  EXPECT_EQ(reply->get_header_value("X-Request-Id"), "dashboard-7f3a");
+  EXPECT_TRUE(EventuallyLogs([] { return cluster_->Log("grading"); },
+                             "request_id=dashboard-7f3a"))
+      << cluster_->LogTail("grading");
+  EXPECT_TRUE(EventuallyLogs([] { return gateway_->LogTail(); },
+                             "request_id=dashboard-7f3a"))
+      << gateway_->LogTail();
+
+  // None, or one that cannot be written into a log line as is: a new one.
+  for (const char* sent : {"", "two words"}) {
+    httplib::Headers plain = {{"Authorization", "Bearer " + Grader()}};
+    if (*sent != '\0') plain.emplace("X-Request-Id", sent);
+    httplib::Result made =
+        gateway_->Client()->Post(std::string(kGrading) + "ListItems", plain,
+                                 R"({"courseId": "eecs598-w24"})", kJson);
+    ASSERT_TRUE(made);
+    const std::string id = made->get_header_value("X-Request-Id");
+    EXPECT_THAT(id, ::testing::MatchesRegex("[0-9a-f]{16}")) << sent;
+    EXPECT_TRUE(EventuallyLogs([] { return cluster_->Log("grading"); },
+                               "request_id=" + id))
+        << sent;
+  }
 }
 
 TEST_F(GatewayApiTest, BrowsersPresentNoClientCertificateSoMtlsIsRefused) {
