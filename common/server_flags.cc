@@ -41,6 +41,11 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "storage, 9454 grading), skipped with a warning when taken");
 ABSL_FLAG(std::string, metrics_port_file, "",
           "if set, write the bound metrics port to this file once serving");
+ABSL_FLAG(std::string, health_listen, "",
+          "host:port of a plaintext server answering grpc.health.v1 only "
+          "(no other service, no token, no TLS), for the kubelet's native "
+          "gRPC probes; port 0 picks a free one. gRPC services only (the "
+          "gateway has GET /healthz). Default: empty, off");
 ABSL_FLAG(bool, insecure, false,
           "serve and call plaintext instead of TLS (local experiments only; "
           "logged as a warning)");
@@ -65,6 +70,7 @@ ServerOptions ServerOptionsFromFlags(
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
+  options.health_listen = absl::GetFlag(FLAGS_health_listen);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.http2_stream_window_bytes = absl::GetFlag(FLAGS_stream_window_bytes);

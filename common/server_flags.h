@@ -15,6 +15,7 @@ namespace handin {
 // The command-line flags every handin server shares, defined once here:
 //   --listen, --port_file, --shutdown_grace, --max_message_bytes,
 //   --stream_window_bytes, --metrics_listen, --metrics_port_file,
+//   --health_listen,
 //   --tls_cert, --tls_key, --tls_ca, --mtls, --insecure,
 //   --token_key, --service_token.
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "common/health_probe.h"
 #include "common/metrics.h"
 #include "common/metrics_http.h"
 #include "common/port_file.h"
@@ -27,6 +28,13 @@ int signal_pipe[2] = {-1, -1};
 void OnShutdownSignal(int signo) {
   const char byte = static_cast<char>(signo);
   [[maybe_unused]] ssize_t n = write(signal_pipe[1], &byte, 1);
+}
+
+// Sets "" and each of `names` to SERVING on `health`.
+void SetServing(grpc::HealthCheckServiceInterface& health,
+                const std::vector<std::string>& names) {
+  for (const std::string& name : names) health.SetServingStatus(name, true);
+  health.SetServingStatus("", true);
 }
 
 }  // namespace
@@ -72,26 +80,39 @@ absl::StatusOr<RunningServer> StartServer(
         absl::StrCat("cannot listen on ", options.listen_address,
                      " (address in use, or not an address of this machine?)"));
   }
-  grpc::HealthCheckServiceInterface* health =
-      running.server->GetHealthCheckService();
-  for (const std::string& name : options.service_names) {
-    health->SetServingStatus(name, true);
+  if (!options.health_listen.empty()) {
+    auto probe = HealthProbeServer::Start(options.health_listen);
+    if (!probe.ok()) {
+      StopServer(running, absl::ZeroDuration());
+      return probe.status();
+    }
+    running.health_server = *std::move(probe);
   }
-  health->SetServingStatus(true);
+  SetServing(*running.server->GetHealthCheckService(), options.service_names);
+  if (running.health_server != nullptr) {
+    SetServing(running.health_server->health(), options.service_names);
+  }
   if (!options.port_file.empty()) {
     absl::Status written = WritePortFile(options.port_file, running.port);
     if (!written.ok()) {
-      StopServer(*running.server, absl::ZeroDuration());
+      StopServer(running, absl::ZeroDuration());
       return written;
     }
   }
   return running;
 }
 
-void StopServer(grpc::Server& server, absl::Duration grace) {
-  server.GetHealthCheckService()->SetServingStatus(false);
-  server.Shutdown(absl::ToChronoTime(absl::Now() + grace));
-  server.Wait();
+void StopServer(RunningServer& running, absl::Duration grace) {
+  // Both first: the probe must not say SERVING while the server drains.
+  running.server->GetHealthCheckService()->SetServingStatus(false);
+  if (running.health_server != nullptr) {
+    running.health_server->health().SetServingStatus(false);
+  }
+  running.server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  running.server->Wait();
+  if (running.health_server != nullptr) {
+    running.health_server->Shutdown();
+  }
 }
 
 absl::Status ServeUntilSignalled(const std::string& name,
@@ -122,13 +143,19 @@ absl::Status ServeUntilSignalled(const std::string& name,
                options.tls.insecure                 ? "off"
                : options.tls.client_ca_file.empty() ? "server"
                                                     : "mutual");
+  if (running->health_server != nullptr) {
+    spdlog::info(
+        "event=health_serving address={} port={} tls=off "
+        "services=grpc.health.v1",
+        options.health_listen, running->health_server->port());
+  }
 
   char signo = 0;
   while (read(signal_pipe[0], &signo, 1) < 0 && errno == EINTR) {
   }
   spdlog::info("event=shutting_down signal={} grace_ms={}", int{signo},
                absl::ToInt64Milliseconds(options.shutdown_grace));
-  StopServer(*running->server, options.shutdown_grace);
+  StopServer(*running, options.shutdown_grace);
   spdlog::info("event=stopped");
   return absl::OkStatus();
 }

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/call_authenticator.h"
+#include "common/health_probe.h"
 #include "common/tls.h"
 #include "grpcpp/server.h"
 
@@ -50,30 +51,46 @@ struct ServerOptions {
   // that grpc.health.v1 reports on, besides the server as a whole ("").
   // Default: none.
   std::vector<std::string> service_names;
+  // When set ("host:port", port 0 picks a free one), a second server on
+  // this address answers grpc.health.v1 and nothing else, in plaintext and
+  // without a token check (common/health_probe.h), with the same statuses
+  // as this server: for the kubelet's native gRPC probes, which cannot
+  // speak TLS. Health tells only SERVING or NOT_SERVING, which this
+  // server's own health service tells anyone too; still, bind it where
+  // the kubelet reaches it, not where students do. Default: empty, none.
+  std::string health_listen;
 };
 
 // A started server with grpc.health.v1 and reflection enabled, and the
-// telemetry interceptor (common/rpc_telemetry.h) on every call.
+// telemetry interceptor (common/rpc_telemetry.h) on every call; with its
+// plaintext health probe server when options.health_listen was set.
 struct RunningServer {
   std::unique_ptr<grpc::Server> server;
   // The port actually bound.
   int port = 0;
+  // The probe server (grpc.health.v1 only, plaintext), or null when
+  // options.health_listen was empty.
+  std::unique_ptr<HealthProbeServer> health_server;
 };
 
 // Builds and starts a server for `services` (not owned; they must outlive
-// the server) plus health (SERVING) and server reflection.
-// FailedPrecondition if the address cannot be bound; InvalidArgument for
+// the server) plus health (SERVING) and server reflection, and the probe
+// server when options.health_listen is set. FailedPrecondition if either
+// address cannot be bound (nothing is left running); InvalidArgument for
 // bad TLS material or a missing authenticator.
 absl::StatusOr<RunningServer> StartServer(
     const ServerOptions& options, const std::vector<grpc::Service*>& services);
 
-// Marks every service NOT_SERVING, then shuts down, letting calls in flight
-// finish until `grace` has passed and cancelling the rest.
-void StopServer(grpc::Server& server, absl::Duration grace);
+// Marks every service NOT_SERVING on the server and on its probe server,
+// then shuts the server down, letting calls in flight finish until `grace`
+// has passed and cancelling the rest, and then the probe server, which
+// answers NOT_SERVING until then.
+void StopServer(RunningServer& running, absl::Duration grace);
 
-// Starts the metrics endpoint (options.metrics_listen) and the server, logs
-// where they listen, serves until SIGTERM or SIGINT, then stops the server
-// gracefully. Returns non-OK if either could not start.
+// Starts the metrics endpoint (options.metrics_listen) and the server with
+// its probe server (options.health_listen), logs where they listen, serves
+// until SIGTERM or SIGINT, then stops the server gracefully. Returns non-OK
+// if any could not start.
 absl::Status ServeUntilSignalled(const std::string& name,
                                  const ServerOptions& options,
                                  const std::vector<grpc::Service*>& services);

@@ -137,7 +137,7 @@ struct Loopback {
   SystemClock clock;
   std::shared_ptr<CallAuthenticator> authenticator;
   std::unique_ptr<DeadlineServiceImpl> service;
-  std::unique_ptr<grpc::Server> server;
+  RunningServer server;
   std::unique_ptr<v1::DeadlineService::Stub> stub;
 };
 
@@ -213,11 +213,12 @@ Loopback& GetLoopback(bool tls) {
   }
   auto running = StartServer(options, {lb->service.get()});
   if (!running.ok()) Die(std::string(running.status().message()));
-  lb->server = std::move(running->server);
+  lb->server = *std::move(running);
   auto credentials = MakeChannelCredentials(channel_tls);
   if (!credentials.ok()) Die(std::string(credentials.status().message()));
-  lb->stub = v1::DeadlineService::NewStub(CreateTokenChannel(
-      absl::StrCat("127.0.0.1:", running->port), *credentials, IntakeToken()));
+  lb->stub = v1::DeadlineService::NewStub(
+      CreateTokenChannel(absl::StrCat("127.0.0.1:", lb->server.port),
+                         *credentials, IntakeToken()));
   cached[tls] = lb.get();
   loopbacks.push_back(std::move(lb));
   return *cached[tls];
@@ -278,7 +279,7 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   for (auto& lb : handin::deadline::loopbacks) {
-    handin::StopServer(*lb->server, absl::ZeroDuration());
+    handin::StopServer(lb->server, absl::ZeroDuration());
   }
   handin::deadline::loopbacks.clear();
   if (!handin::deadline::work_dir.empty()) {

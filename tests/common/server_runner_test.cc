@@ -84,7 +84,7 @@ TEST(StartServer, ReportsServingForTheServerAndEachNamedService) {
                           "handin.example.v1.Example")
                   .ok());
   EXPECT_EQ(status, HealthCheckResponse::SERVING);
-  StopServer(*running->server, absl::Seconds(1));
+  StopServer(*running, absl::Seconds(1));
 }
 
 TEST(StartServer, RefusesAMessageOverTheLimit) {
@@ -104,7 +104,7 @@ TEST(StartServer, RefusesAMessageOverTheLimit) {
       CheckHealth(address, {.insecure = true}, &status, std::string(500, 'x'))
           .error_code(),
       grpc::StatusCode::RESOURCE_EXHAUSTED);
-  StopServer(*running->server, absl::Seconds(1));
+  StopServer(*running, absl::Seconds(1));
 }
 
 TEST(StartServer, WritesTheBoundPortToThePortFile) {
@@ -115,7 +115,7 @@ TEST(StartServer, WritesTheBoundPortToThePortFile) {
   ASSERT_TRUE(running.ok()) << running.status();
   EXPECT_EQ(ReadFileToString(dir.File("port")).value_or(""),
             std::to_string(running->port) + "\n");
-  StopServer(*running->server, absl::Seconds(1));
+  StopServer(*running, absl::Seconds(1));
 }
 
 TEST(StartServer, RefusesAnAddressAlreadyInUse) {
@@ -127,7 +127,7 @@ TEST(StartServer, RefusesAnAddressAlreadyInUse) {
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(second.status().message(),
               ::testing::HasSubstr(options.listen_address));
-  StopServer(*first->server, absl::Seconds(1));
+  StopServer(*first, absl::Seconds(1));
 }
 
 TEST(StartServer, WithoutCertificatesAndWithoutInsecureIsAnError) {
@@ -178,7 +178,7 @@ TEST_F(TlsTest, ClientTrustingTheCourseCaConnects) {
   EXPECT_TRUE(CheckHealth("localhost:" + std::to_string(running->port),
                           {.ca_file = tls_ + "/ca.pem"}, &status)
                   .ok());
-  StopServer(*running->server, absl::Seconds(1));
+  StopServer(*running, absl::Seconds(1));
 }
 
 TEST_F(TlsTest, ClientTrustingAnotherCaIsRefused) {
@@ -189,7 +189,7 @@ TEST_F(TlsTest, ClientTrustingAnotherCaIsRefused) {
                         {.ca_file = other_ca_}, &status)
                 .error_code(),
             grpc::StatusCode::UNAVAILABLE);
-  StopServer(*running->server, absl::Seconds(1));
+  StopServer(*running, absl::Seconds(1));
 }
 
 TEST_F(TlsTest, PlaintextClientIsRefused) {
@@ -199,7 +199,7 @@ TEST_F(TlsTest, PlaintextClientIsRefused) {
   EXPECT_FALSE(CheckHealth("127.0.0.1:" + std::to_string(running->port),
                            {.insecure = true}, &status)
                    .ok());
-  StopServer(*running->server, absl::Seconds(1));
+  StopServer(*running, absl::Seconds(1));
 }
 
 TEST_F(TlsTest, MutualTlsRefusesAClientWithoutACertificate) {
@@ -215,7 +215,7 @@ TEST_F(TlsTest, MutualTlsRefusesAClientWithoutACertificate) {
                            .key_file = tls_ + "/server.key"},
                           &status)
                   .ok());
-  StopServer(*running->server, absl::Seconds(1));
+  StopServer(*running, absl::Seconds(1));
 }
 
 TEST(StopServer, ReportsNotServingOnceStopping) {
@@ -228,7 +228,7 @@ TEST(StopServer, ReportsNotServingOnceStopping) {
                           {.insecure = true}, &status)
                   .ok());
   EXPECT_EQ(status, HealthCheckResponse::NOT_SERVING);
-  StopServer(*running->server, absl::Seconds(1));
+  StopServer(*running, absl::Seconds(1));
 }
 
 }  // namespace

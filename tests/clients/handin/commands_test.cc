@@ -401,7 +401,7 @@ TEST_F(CommandsTest, SubmitToAnIntakeWithoutTheCheckSaysSo) {
   EXPECT_EQ(err_.str(), "handin: intake at " + options_.server +
                             " cannot check deadlines (is it older than this "
                             "handin? check --server); nothing was uploaded\n");
-  StopServer(*old->server, absl::ZeroDuration());
+  StopServer(*old, absl::ZeroDuration());
 }
 
 }  // namespace

@@ -303,7 +303,7 @@ TEST(ExtensionsDisabled, WithoutStorageTheExtensionRpcsSaySoAndVerdictsWork) {
   grpc::ClientContext evaluate_context;
   ASSERT_TRUE(stub->Evaluate(&evaluate_context, evaluate, &verdict).ok());
   EXPECT_EQ(verdict.verdict().kind(), VERDICT_KIND_LATE_NOT_COUNTED);
-  StopServer(*server->server, absl::ZeroDuration());
+  StopServer(*server, absl::ZeroDuration());
 }
 
 }  // namespace

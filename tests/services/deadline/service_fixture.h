@@ -38,22 +38,22 @@ class DeadlineServiceTest : public ::testing::Test {
     options.authenticator = authenticator_;
     auto running = StartServer(options, {service_.get()});
     ASSERT_TRUE(running.ok()) << running.status();
-    server_ = std::move(running->server);
+    server_ = *std::move(running);
     stub_ = v1::DeadlineService::NewStub(
-        CreateTokenChannel(absl::StrCat("127.0.0.1:", running->port),
+        CreateTokenChannel(absl::StrCat("127.0.0.1:", server_.port),
                            grpc::InsecureChannelCredentials(),
                            auth_.Token(Role::kInstructor, "mosharaf")));
   }
 
   void TearDown() override {
-    if (server_ != nullptr) StopServer(*server_, absl::ZeroDuration());
+    if (server_.server != nullptr) StopServer(server_, absl::ZeroDuration());
   }
 
   handin::testing::FakeClock clock_;
   handin::testing::TestAuth auth_;
   std::shared_ptr<CallAuthenticator> authenticator_;
   std::unique_ptr<DeadlineServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
+  RunningServer server_;
   std::unique_ptr<v1::DeadlineService::Stub> stub_;
 };
 

@@ -60,9 +60,9 @@ class StorageBackedDeadlineTest : public ::testing::Test {
         storage_service_.get(),
         auth_.AdmitAnyCaller(storage::v1::StorageService::service_full_name()));
     ASSERT_TRUE(storage.ok()) << storage.status();
-    storage_server_ = std::move(storage->server);
+    storage_server_ = *std::move(storage);
     auto storage_channel = CreateTokenChannel(
-        Address(storage->port), grpc::InsecureChannelCredentials(),
+        Address(storage_server_.port), grpc::InsecureChannelCredentials(),
         auth_.Token(Role::kInstructor, kInstructor));
     storage_stub_ = storage::v1::StorageService::NewStub(storage_channel);
 
@@ -75,8 +75,8 @@ class StorageBackedDeadlineTest : public ::testing::Test {
         storage::v1::StorageService::NewStub(storage_channel));
     auto deadline = StartLocal(deadline_service_.get(), deadline_auth_);
     ASSERT_TRUE(deadline.ok()) << deadline.status();
-    deadline_server_ = std::move(deadline->server);
-    deadline_address_ = Address(deadline->port);
+    deadline_server_ = *std::move(deadline);
+    deadline_address_ = Address(deadline_server_.port);
     stub_ = StubAs(Role::kInstructor, kInstructor);
   }
 
@@ -90,9 +90,13 @@ class StorageBackedDeadlineTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (deadline_server_) StopServer(*deadline_server_, absl::ZeroDuration());
+    if (deadline_server_.server) {
+      StopServer(deadline_server_, absl::ZeroDuration());
+    }
     deadline_service_.reset();
-    if (storage_server_) StopServer(*storage_server_, absl::ZeroDuration());
+    if (storage_server_.server) {
+      StopServer(storage_server_, absl::ZeroDuration());
+    }
   }
 
   handin::testing::TempDir dir_;
@@ -103,10 +107,10 @@ class StorageBackedDeadlineTest : public ::testing::Test {
   Executor executor_{2};
   std::unique_ptr<storage::SubmissionStore> store_;
   std::unique_ptr<storage::StorageServiceImpl> storage_service_;
-  std::unique_ptr<grpc::Server> storage_server_;
+  RunningServer storage_server_;
   std::unique_ptr<storage::v1::StorageService::Stub> storage_stub_;
   std::unique_ptr<DeadlineServiceImpl> deadline_service_;
-  std::unique_ptr<grpc::Server> deadline_server_;
+  RunningServer deadline_server_;
   std::unique_ptr<v1::DeadlineService::Stub> stub_;
 };
 

@@ -55,11 +55,11 @@ class IntakeHarness {
   ~IntakeHarness() {
     // Calls in flight end before anything they use goes away.
     if (intake_server_.server != nullptr) {
-      StopServer(*intake_server_.server, absl::ZeroDuration());
+      StopServer(intake_server_, absl::ZeroDuration());
     }
     for (RunningServer* peer : {&storage_server_, &deadline_server_}) {
       if (peer->server != nullptr) {
-        StopServer(*peer->server, absl::ZeroDuration());
+        StopServer(*peer, absl::ZeroDuration());
       }
     }
   }

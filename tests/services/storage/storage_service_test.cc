@@ -85,9 +85,9 @@ class StorageServiceTest : public ::testing::Test {
         auth_.AdmitAnyCaller(StorageService::service_full_name());
     auto running = StartServer(options, {service_.get()});
     ASSERT_TRUE(running.ok()) << running.status();
-    server_ = std::move(running->server);
+    server_ = *std::move(running);
     stub_ = StorageService::NewStub(
-        CreateTokenChannel("127.0.0.1:" + std::to_string(running->port),
+        CreateTokenChannel("127.0.0.1:" + std::to_string(server_.port),
                            grpc::InsecureChannelCredentials(),
                            auth_.Token(Role::kInstructor, "prof.kim")));
   }
@@ -95,8 +95,8 @@ class StorageServiceTest : public ::testing::Test {
   // Stops the server (every call done), the executor (every task run) and
   // closes the store, in that order.
   void Stop() {
-    if (server_ != nullptr) StopServer(*server_, absl::Seconds(5));
-    server_.reset();
+    if (server_.server != nullptr) StopServer(server_, absl::Seconds(5));
+    server_ = {};
     service_.reset();
     executor_.reset();
     store_.reset();
@@ -122,7 +122,7 @@ class StorageServiceTest : public ::testing::Test {
   std::unique_ptr<SubmissionStore> store_;
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<StorageServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
+  RunningServer server_;
   std::unique_ptr<StorageService::Stub> stub_;
 };
 
