@@ -8,11 +8,13 @@ scripts/up is the reference: which services run, the port of each, which
 require mutual TLS (--mtls), and which flags each gets (--storage_addr,
 --receipt_key, ...). For every service of scripts/up this checks that
   - docker-compose.yml has it, listening on the same port, with --mtls
-    exactly when scripts/up gives it, with every flag scripts/up gives it,
-    a health check with handin-health and `restart: unless-stopped`;
+    exactly when scripts/up gives it, with every flag scripts/up gives it
+    and no other, a health check with handin-health and
+    `restart: unless-stopped`;
   - k8s/ has a workload for it (Deployment, or StatefulSet for storage)
     whose container runs handin-<service> with the same port, --mtls
-    and flags, and a Service for that port.
+    and flags (and no others but K8S_ONLY_FLAGS), a Service for that port,
+    and native `grpc:` probes only on the port of its --health_listen.
 Exit 0 when all hold; otherwise prints each difference and exits 1.
 Needs PyYAML (Debian's python3-yaml, which docker-compose depends on).
 """
@@ -25,6 +27,20 @@ import shlex
 import sys
 
 import yaml
+
+# Flags k8s/ may give a service although scripts/up and docker-compose.yml
+# do not, each with the reason. Any other flag one of them gives beyond
+# scripts/up's is a difference: the topologies drift apart one flag at a
+# time.
+K8S_ONLY_FLAGS = {
+    "--health_listen":
+        "the plaintext grpc.health.v1 port for the kubelet's native gRPC "
+        "probes, which cannot speak TLS; scripts/up and Docker (which has "
+        "no gRPC probe) ask handin-health over TLS instead",
+    "--shutdown_grace":
+        "sized to each pod's terminationGracePeriodSeconds; scripts/up and "
+        "compose keep the default",
+}
 
 
 def up_topology(path):
@@ -55,7 +71,10 @@ def listen_port(flags):
     return flags.get("--listen", "").rsplit(":", 1)[-1]
 
 
-def check_service(where, name, words, port, want_flags, problems):
+def check_service(where, name, words, port, want_flags, problems,
+                  allowed_extra=()):
+    """Checks one service's command line; `allowed_extra`: flags it may
+    give beyond scripts/up's."""
     if not words or os.path.basename(words[0]) != "handin-" + name:
         problems.append("%s: %s does not run handin-%s (runs %r)"
                         % (where, name, name, words[:1]))
@@ -71,6 +90,10 @@ def check_service(where, name, words, port, want_flags, problems):
     for flag in sorted(want_flags - set(flags) - {"--mtls"}):
         problems.append("%s: %s lacks %s, which scripts/up gives it"
                         % (where, name, flag))
+    for flag in sorted(set(flags) - want_flags - set(allowed_extra)):
+        problems.append("%s: %s has %s, which scripts/up does not give it "
+                        "(give it there too, or, in k8s/ only, add it to "
+                        "K8S_ONLY_FLAGS with the reason)" % (where, name, flag))
 
 
 def check_compose(path, topology, problems):
@@ -94,6 +117,24 @@ def check_compose(path, topology, problems):
                             % (path, name, s.get("restart")))
 
 
+def check_grpc_probes(where, name, container, flags, problems):
+    """The kubelet's gRPC probes speak plaintext: they must ask the port of
+    --health_listen, the only plaintext port a handin server has."""
+    health_port = listen_port({"--listen": flags["--health_listen"]}) \
+        if "--health_listen" in flags else None
+    for kind in ("startupProbe", "readinessProbe", "livenessProbe"):
+        grpc = (container.get(kind) or {}).get("grpc")
+        if grpc is None:
+            continue
+        if health_port is None:
+            problems.append("%s: %s has a gRPC %s but no --health_listen "
+                            "(its other ports are TLS)" % (where, name, kind))
+        elif str(grpc.get("port")) != health_port:
+            problems.append("%s: %s's gRPC %s asks port %s; --health_listen "
+                            "is on %s" % (where, name, kind, grpc.get("port"),
+                                          health_port))
+
+
 def check_k8s(directory, topology, problems):
     docs = []
     for f in sorted(glob.glob(os.path.join(directory, "*.yaml"))):
@@ -110,7 +151,8 @@ def check_k8s(directory, topology, problems):
         f, d = workloads[0]
         container = d["spec"]["template"]["spec"]["containers"][0]
         words = (container.get("command") or []) + (container.get("args") or [])
-        check_service(f, name, words, port, want, problems)
+        check_service(f, name, words, port, want, problems, K8S_ONLY_FLAGS)
+        check_grpc_probes(f, name, container, flag_map(words[1:]), problems)
         services = [d for _, d in docs if d.get("kind") == "Service"
                     and d["metadata"]["name"] == name]
         if not services or not any(str(p.get("port")) == port
