@@ -14,7 +14,9 @@ require mutual TLS (--mtls), and which flags each gets (--storage_addr,
   - k8s/ has a workload for it (Deployment, or StatefulSet for storage)
     whose container runs handin-<service> with the same port, --mtls
     and flags (and no others but K8S_ONLY_FLAGS), a Service for that port,
-    and native `grpc:` probes only on the port of its --health_listen.
+    and native `grpc:` probes only on the port of its --health_listen;
+  - in k8s/, every --storage_addr lists each of the storage StatefulSet's
+    replicas (the shards) once, in shard order: storage-0, storage-1, ...
 Exit 0 when all hold; otherwise prints each difference and exits 1.
 Needs PyYAML (Debian's python3-yaml, which docker-compose depends on).
 """
@@ -135,6 +137,30 @@ def check_grpc_probes(where, name, container, flags, problems):
                                           health_port))
 
 
+def storage_replicas(docs):
+    """The storage StatefulSet's replicas (1 when it has none)."""
+    for _, d in docs:
+        if d.get("kind") == "StatefulSet" and d["metadata"]["name"] == "storage":
+            return int(d["spec"].get("replicas", 1))
+    return 1
+
+
+def check_storage_shards(where, name, flags, replicas, problems):
+    """A service that lists fewer shards, or lists them out of order, sends
+    courses to the wrong shard (docs/deploy.md, "Storage shards")."""
+    if "--storage_addr" not in flags:
+        return
+    hosts = [a.strip().split(".", 1)[0]
+             for a in flags["--storage_addr"].split(",")]
+    want = ["storage-%d" % i for i in range(replicas)]
+    if hosts != want:
+        problems.append("%s: %s's --storage_addr lists %d storage shard(s) "
+                        "%s; the storage StatefulSet has %d replicas, so it "
+                        "must list %s in that order"
+                        % (where, name, len(hosts), ",".join(hosts),
+                           replicas, ",".join(want)))
+
+
 def check_k8s(directory, topology, problems):
     docs = []
     for f in sorted(glob.glob(os.path.join(directory, "*.yaml"))):
@@ -153,6 +179,8 @@ def check_k8s(directory, topology, problems):
         words = (container.get("command") or []) + (container.get("args") or [])
         check_service(f, name, words, port, want, problems, K8S_ONLY_FLAGS)
         check_grpc_probes(f, name, container, flag_map(words[1:]), problems)
+        check_storage_shards(f, name, flag_map(words[1:]),
+                             storage_replicas(docs), problems)
         services = [d for _, d in docs if d.get("kind") == "Service"
                     and d["metadata"]["name"] == name]
         if not services or not any(str(p.get("port")) == port
