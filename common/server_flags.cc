@@ -3,6 +3,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/caller.h"
@@ -132,6 +133,7 @@ ChannelTlsOptions PeerChannelOptionsFromFlags() {
 
 std::vector<char*> ParseServerFlags(int argc, char** argv,
                                     const std::string& usage) {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   return ParseFlags(argc, argv, usage);
 }
 

@@ -42,7 +42,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> PeerChannelFromFlags(
 // against --tls_ca and presents its own --tls_cert/--tls_key (mutual TLS).
 ChannelTlsOptions PeerChannelOptionsFromFlags();
 
-// ParseFlags (common/flags.h) for servers.
+// ParseFlags (common/flags.h) for servers; also turns off Abseil's mutex
+// deadlock detection, which Debian's libabsl builds in (it is not built
+// with NDEBUG) and which cost each service ~3 % of its CPU in the
+// deadline-rush benchmark (docs/benchmarks.md). Tests keep it.
 std::vector<char*> ParseServerFlags(int argc, char** argv,
                                     const std::string& usage);
 
