@@ -64,6 +64,11 @@ int main(int argc, char** argv) {
   if (!authenticator.ok()) return Fail(authenticator.status());
   const handin::ServerOptions server =
       handin::ServerOptionsFromFlags("127.0.0.1:8443", *authenticator);
+  if (!server.health_listen.empty()) {
+    return Fail(absl::InvalidArgumentError(
+        "the gateway takes no --health_listen: probe GET /healthz on its "
+        "HTTPS port instead (docs/deploy.md, Probes)"));
+  }
   auto credentials =
       handin::MakeChannelCredentials(handin::PeerChannelOptionsFromFlags());
   if (!credentials.ok()) return Fail(credentials.status());

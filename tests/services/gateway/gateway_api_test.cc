@@ -355,5 +355,13 @@ TEST_F(GatewayApiTest, BrowsersPresentNoClientCertificateSoMtlsIsRefused) {
   EXPECT_THAT(refused.status().message(), HasSubstr("does not take --mtls"));
 }
 
+TEST_F(GatewayApiTest, ItsProbeIsHealthzSoAGrpcProbePortIsRefused) {
+  auto refused =
+      GatewayProcess::Start(*cluster_, {"--health_listen=127.0.0.1:0"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("takes no --health_listen: probe GET /healthz"));
+}
+
 }  // namespace
 }  // namespace handin::testing
