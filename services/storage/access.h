@@ -8,7 +8,9 @@ namespace handin::storage {
 // Who may call storage: only other handin services, each for what its
 // part of the design needs. Only intake commits submissions and records
 // refusals; only grading reads submissions' bytes; only the deadline
-// service writes extensions. No person calls storage directly.
+// service writes extensions; only the operator's `backup` service identity
+// makes checkpoints, and it may call nothing else. No person calls storage
+// directly.
 AccessPolicy StorageAccess();
 
 }  // namespace handin::storage

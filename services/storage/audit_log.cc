@@ -89,28 +89,17 @@ class BatchCopier final : public rocksdb::WriteBatch::Handler {
 
 absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(Database& db,
                                                          const Clock& clock) {
+  absl::StatusOr<AuditHead> head = ReadAuditHead(db);
+  if (absl::IsDataLoss(head.status())) {
+    return absl::DataLossError(
+        absl::StrCat(head.status().message(),
+                     "; until then the audit log cannot be continued"));
+  }
+  if (!head.ok()) return head.status();
   std::unique_ptr<AuditLog> log(new AuditLog(db, clock));
-  const std::string prefix = keys::AuditPrefix();
-  std::unique_ptr<rocksdb::Iterator> it(
-      db.db().NewIterator(rocksdb::ReadOptions(), db.audit()));
-  it->SeekForPrev(keys::PrefixEnd(prefix));
   absl::MutexLock lock(&log->mu_);
-  if (it->Valid() && it->key().starts_with(prefix)) {
-    AuditEvent last;
-    if (!last.ParseFromArray(it->value().data(),
-                             static_cast<int>(it->value().size())) ||
-        last.hash_hex().empty()) {
-      return absl::DataLossError(
-          "the newest audit event is corrupt, so the audit log cannot be "
-          "continued; run handin-admin audit verify on the data directory");
-    }
-    log->last_sequence_ = last.sequence();
-    log->last_hash_hex_ = last.hash_hex();
-  }
-  if (absl::Status s = FromRocksStatus(it->status(), "reading the audit log");
-      !s.ok()) {
-    return s;
-  }
+  log->last_sequence_ = head->sequence;
+  log->last_hash_hex_ = std::move(head->hash_hex);
   return log;
 }
 
@@ -204,6 +193,31 @@ absl::StatusOr<std::vector<AuditEvent>> AuditLog::List() {
     }
   }
   return out;
+}
+
+absl::StatusOr<AuditHead> ReadAuditHead(Database& db) {
+  const std::string prefix = keys::AuditPrefix();
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db().NewIterator(rocksdb::ReadOptions(), db.audit()));
+  it->SeekForPrev(keys::PrefixEnd(prefix));
+  AuditHead head;
+  if (it->Valid() && it->key().starts_with(prefix)) {
+    AuditEvent last;
+    if (!last.ParseFromArray(it->value().data(),
+                             static_cast<int>(it->value().size())) ||
+        last.hash_hex().empty()) {
+      return absl::DataLossError(absl::StrCat(
+          "the newest audit event in ", db.dir(),
+          " is corrupt; run handin-admin audit verify on the data directory"));
+    }
+    head.sequence = last.sequence();
+    head.hash_hex = std::move(*last.mutable_hash_hex());
+  }
+  if (absl::Status s = FromRocksStatus(it->status(), "reading the audit log");
+      !s.ok()) {
+    return s;
+  }
+  return head;
 }
 
 absl::StatusOr<std::vector<RawAuditEntry>> ReadAuditEntries(Database& db) {

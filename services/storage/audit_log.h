@@ -98,6 +98,19 @@ class AuditLog {
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// The newest event of an audit log: where a copy of the log must end.
+struct AuditHead {
+  // Its sequence, which is also the number of events (they start at 1,
+  // without gaps); 0 when the log is empty.
+  uint64_t sequence = 0;
+  // Its hash_hex; "" when the log is empty.
+  std::string hash_hex;
+};
+
+// Returns the head of the audit log in `db`. DATA_LOSS if the newest event
+// does not parse or has no hash (run handin-admin audit verify).
+absl::StatusOr<AuditHead> ReadAuditHead(Database& db);
+
 // Returns every raw entry under the audit prefix of `db`, in key order.
 absl::StatusOr<std::vector<RawAuditEntry>> ReadAuditEntries(Database& db);
 

@@ -21,6 +21,11 @@ ABSL_FLAG(int, io_threads, 4,
 ABSL_FLAG(absl::Duration, staged_grace, absl::Hours(1),
           "how long the staged bytes of an interrupted resumable upload are "
           "kept after its last chunk, e.g. 1h or 30m");
+ABSL_FLAG(std::string, checkpoint_dir, "",
+          "where CreateCheckpoint makes online checkpoints, one directory "
+          "each named by its UTC instant; keep it on the filesystem of "
+          "--data_dir, so table files are hard-linked, not copied (default: "
+          "<data_dir>.checkpoints)");
 ABSL_FLAG(absl::Duration, sweep_interval, absl::Minutes(5),
           "how often staged bytes past --staged_grace, and chunks no upload "
           "owns, are deleted while serving");
@@ -30,7 +35,8 @@ int main(int argc, char** argv) {
       argc, argv,
       "stores submissions durably in RocksDB for intake and grading.\nUsage: "
       "handin-storage --data_dir=DIR [--listen=HOST:PORT] [--io_threads=N] "
-      "[--staged_grace=1h] [--sweep_interval=5m] --tls_cert=F --tls_key=F "
+      "[--staged_grace=1h] [--sweep_interval=5m] [--checkpoint_dir=DIR] "
+      "--tls_cert=F --tls_key=F "
       "--tls_ca=F --mtls");
   handin::InitLogging("storage");
 
@@ -73,7 +79,8 @@ int main(int argc, char** argv) {
     // its queued work first.
     handin::storage::PeriodicSweep sweep(**store, sweep_interval);
     handin::Executor executor(absl::GetFlag(FLAGS_io_threads));
-    handin::storage::StorageServiceImpl service(**store, executor);
+    handin::storage::StorageServiceImpl service(
+        **store, executor, absl::GetFlag(FLAGS_checkpoint_dir));
     handin::ServerOptions options =
         handin::ServerOptionsFromFlags("127.0.0.1:50053", *authenticator);
     options.service_names = {

@@ -8,8 +8,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "common/proto_time.h"
 #include "common/request_id.h"
 #include "services/storage/storage_metrics.h"
+#include "services/storage/unary_rpc.h"
 #include "spdlog/spdlog.h"
 
 namespace handin::storage {
@@ -17,6 +19,8 @@ namespace {
 
 using handin::common::v1::Chunk;
 using handin::common::v1::SubmissionRecord;
+using handin::storage::v1::CreateCheckpointRequest;
+using handin::storage::v1::CreateCheckpointResponse;
 using handin::storage::v1::GetSubmissionRequest;
 using handin::storage::v1::ListSubmissionsRequest;
 using handin::storage::v1::ListSubmissionsResponse;
@@ -261,11 +265,13 @@ class ReadReactor final : public grpc::ServerWriteReactor<Chunk> {
 }  // namespace
 
 StorageServiceImpl::StorageServiceImpl(SubmissionStore& store,
-                                       Executor& executor)
+                                       Executor& executor,
+                                       const std::string& checkpoint_dir)
     : store_(store),
       executor_(executor),
       grades_(std::make_unique<GradeStore>(store.database(), store.clock(),
-                                           store.audit())) {
+                                           store.audit())),
+      checkpoints_(store.database(), checkpoint_dir, store.clock()) {
   // Registered now, so /metrics lists them before the first upload.
   StorageMetrics::Get();
 }
@@ -320,6 +326,26 @@ grpc::ServerWriteReactor<Chunk>* StorageServiceImpl::ReadSubmission(
     grpc::CallbackServerContext* context,
     const ReadSubmissionRequest* request) {
   return new ReadReactor(store_, executor_, *request);
+}
+
+grpc::ServerUnaryReactor* StorageServiceImpl::CreateCheckpoint(
+    grpc::CallbackServerContext* context,
+    const CreateCheckpointRequest* /*request*/,
+    CreateCheckpointResponse* response) {
+  return FinishOnExecutor(context, executor_, [this, response] {
+    absl::StatusOr<CheckpointResult> made = checkpoints_.Create();
+    if (!made.ok()) {
+      spdlog::error("event=checkpoint_failed code={} error=\"{}\"",
+                    absl::StatusCodeToString(made.status().code()),
+                    std::string(made.status().message()));
+      return made.status();
+    }
+    response->set_path(made->path);
+    *response->mutable_created_at() = ToProtoTimestamp(made->created_at);
+    response->set_audit_sequence(made->audit_sequence);
+    response->set_audit_head_hash_hex(made->audit_head_hash_hex);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace handin::storage

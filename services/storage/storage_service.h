@@ -3,9 +3,11 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 
 #include "common/executor.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
+#include "services/storage/checkpoint.h"
 #include "services/storage/grade_store.h"
 #include "services/storage/submission_store.h"
 
@@ -60,12 +62,17 @@ inline constexpr size_t kReadPieceBytes = size_t{256} << 10;
 //   ListBestGroupVotes, CreateRegrade, ResolveRegrade, ListRegrades,
 //   ListGradeAudit: the GradeStore calls of the same names, on the store's
 //   database (its errors, unchanged; a missing record is INVALID_ARGUMENT).
+// CreateCheckpoint: Checkpointer::Create on the store's database (its
+//   errors, unchanged).
 class StorageServiceImpl final
     : public handin::storage::v1::StorageService::CallbackService {
  public:
   // `store` and `executor` must outlive the service and every call in
-  // flight (stop the server first).
-  StorageServiceImpl(SubmissionStore& store, Executor& executor);
+  // flight (stop the server first). CreateCheckpoint makes checkpoints in
+  // `checkpoint_dir` (storage's --checkpoint_dir; empty, the default:
+  // DefaultCheckpointDir of the store's directory).
+  StorageServiceImpl(SubmissionStore& store, Executor& executor,
+                     const std::string& checkpoint_dir = "");
 
   grpc::ServerReadReactor<handin::storage::v1::PutSubmissionRequest>*
   PutSubmission(grpc::CallbackServerContext* context,
@@ -170,11 +177,19 @@ class StorageServiceImpl final
       const handin::storage::v1::ListGradeAuditRequest* request,
       handin::storage::v1::ListGradeAuditResponse* response) override;
 
+  // Backups.
+  grpc::ServerUnaryReactor* CreateCheckpoint(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::CreateCheckpointRequest* request,
+      handin::storage::v1::CreateCheckpointResponse* response) override;
+
  private:
   SubmissionStore& store_;
   Executor& executor_;
   // Grades, in the store's database and audit log.
   const std::unique_ptr<GradeStore> grades_;
+  // Online checkpoints of the store's database.
+  Checkpointer checkpoints_;
 };
 
 }  // namespace handin::storage
