@@ -4,6 +4,8 @@
 //   handin-admin audit verify --data_dir DIR
 //   handin-admin token issue --key FILE --user ID --role ROLE --course ID
 //                            [--ttl 120d]
+//   handin-admin storage checkpoint --addr HOST:PORT --token FILE
+//                            --tls_ca F --tls_cert F --tls_key F
 
 #include <iostream>
 #include <string>
@@ -11,6 +13,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/time/clock.h"
 #include "clients/admin/audit_command.h"
+#include "clients/admin/storage_command.h"
 #include "clients/admin/token_command.h"
 
 int main(int argc, char** argv) {
@@ -60,6 +63,35 @@ int main(int argc, char** argv) {
                     "lifetime, e.g. 120d (default: a semester), 36h, 90m; "
                     "at most 366d");
 
+  CLI::App* storage =
+      app.add_subcommand("storage", "ask a running storage shard");
+  storage->require_subcommand(1);
+  handin::admin::StorageCheckpointRequest checkpoint_request;
+  CLI::App* checkpoint = storage->add_subcommand(
+      "checkpoint",
+      "make an online checkpoint of a storage shard's database while it "
+      "serves, and print its directory on the storage host, when it was "
+      "made and its audit head (what audit verify must print for it). "
+      "Needs a token of the service identity backup (token issue --user "
+      "backup --role service --course '*'). Exit 0 when made, 2 otherwise");
+  // Every option of `storage checkpoint` is required.
+  const auto option = [checkpoint](const char* name, std::string& value,
+                                   const char* help) {
+    checkpoint->add_option(name, value, help)->required();
+  };
+  option("--addr", checkpoint_request.addr,
+         "host:port of the storage shard, e.g. localhost:50053");
+  option("--token", checkpoint_request.token_file,
+         "file holding the backup token; /dev/stdin reads it from standard "
+         "input");
+  option("--tls_ca", checkpoint_request.tls_ca,
+         "PEM CA that signed storage's certificate (the course CA)");
+  option("--tls_cert", checkpoint_request.tls_cert,
+         "PEM client certificate signed by the course CA: storage requires "
+         "mutual TLS");
+  option("--tls_key", checkpoint_request.tls_key,
+         "PEM private key of --tls_cert");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -76,6 +108,10 @@ int main(int argc, char** argv) {
   if (issue->parsed()) {
     return handin::admin::RunTokenIssue(issue_request, absl::Now(), std::cout,
                                         std::cerr);
+  }
+  if (checkpoint->parsed()) {
+    return handin::admin::RunStorageCheckpoint(checkpoint_request, std::cout,
+                                               std::cerr);
   }
   return handin::admin::kExitError;
 }

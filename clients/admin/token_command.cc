@@ -7,14 +7,6 @@
 #include "common/tls.h"
 
 namespace handin::admin {
-namespace {
-
-int Fail(std::ostream& err, absl::string_view message) {
-  err << "handin-admin: " << message << "\n";
-  return kExitError;
-}
-
-}  // namespace
 
 absl::StatusOr<absl::Duration> ParseTokenLifetime(absl::string_view text) {
   const absl::Status not_a_lifetime = absl::InvalidArgumentError(absl::StrCat(
