@@ -17,9 +17,9 @@ namespace handin::storage {
 // well under a MiB in memory however large the submission.
 inline constexpr size_t kReadPieceBytes = size_t{256} << 10;
 
-// The gRPC face of a SubmissionStore. Callers: intake (PutSubmission,
-// GetSubmission, ListSubmissions), grading (GetSubmission, ListSubmissions,
-// ReadSubmission); no caller identity check yet, mutual TLS keeps others out.
+// The gRPC face of a SubmissionStore. Who may call which RPC is the
+// server's access table (access.h): intake, grading, deadline and backup,
+// each presenting its service token over mutual TLS.
 //
 // Every RocksDB read and write runs on the executor, never on a gRPC
 // callback thread; streaming RPCs read (or write) the next message only
