@@ -29,9 +29,10 @@ ABSL_FLAG(std::string, storage_addr, "127.0.0.1:50053",
           "host:port of the storage service; with several shards, each "
           "one's host:port in shard order, comma-separated (each course "
           "goes to its shard; docs/deploy.md)");
-ABSL_FLAG(int, io_threads, 8,
+ABSL_FLAG(int, io_threads, 64,
           "threads that make intake's blocking calls to deadline and storage "
-          "(each upload holds one only while a chunk is handed on)");
+          "(each upload holds one only while a chunk is handed on, or while "
+          "its commit is synced): at most this many uploads move at once");
 ABSL_FLAG(int64_t, max_file_bytes, int64_t{512} << 20,
           "largest file accepted, in bytes");
 ABSL_FLAG(std::string, receipt_key, "",

@@ -16,8 +16,10 @@
 
 ABSL_FLAG(std::string, data_dir, "",
           "directory of the RocksDB database, created if missing (required)");
-ABSL_FLAG(int, io_threads, 4,
-          "threads for RocksDB reads and synced commits (the executor)");
+ABSL_FLAG(int, io_threads, 32,
+          "threads for RocksDB reads and synced commits (the executor); "
+          "commits waiting on one fsync each hold one, so this bounds how "
+          "many share a group commit");
 ABSL_FLAG(absl::Duration, staged_grace, absl::Hours(1),
           "how long the staged bytes of an interrupted resumable upload are "
           "kept after its last chunk, e.g. 1h or 30m");
