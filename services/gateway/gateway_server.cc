@@ -56,7 +56,7 @@ metrics::Family<metrics::Counter>& Requests() {
 }
 
 // The request id the pre-routing handler gave `response`.
-std::string RequestIdOf(const httplib::Response& response) {
+std::string AnsweredRequestId(const httplib::Response& response) {
   return response.get_header_value(kRequestIdHeader);
 }
 
@@ -107,8 +107,8 @@ void ServeDownload(const Api& api, const httplib::Request& request,
   }
   response.set_content_provider(
       static_cast<size_t>(record.size_bytes()), DownloadMediaType(record),
-      [download, id = RequestIdOf(response)](size_t offset, size_t /*length*/,
-                                             httplib::DataSink& sink) {
+      [download, id = AnsweredRequestId(response)](
+          size_t offset, size_t /*length*/, httplib::DataSink& sink) {
         const RequestIdScope scope(id);
         absl::StatusOr<std::string> bytes = download->NextChunk(offset);
         if (!bytes.ok()) {
@@ -196,7 +196,7 @@ void Guard(httplib::Server& http, const GatewayOptions& options) {
   });
   http.set_logger(
       [](const httplib::Request& request, const httplib::Response& response) {
-        const RequestIdScope scope(RequestIdOf(response));
+        const RequestIdScope scope(AnsweredRequestId(response));
         Requests()
             .WithLabels({RouteOf(request), std::to_string(response.status)})
             .Increment();
@@ -232,7 +232,7 @@ void Route(httplib::Server& http, const Api& api) {
   http.Post(
       R"(/api/([A-Za-z0-9_.]+)/([A-Za-z0-9_]+))",
       [&api](const httplib::Request& request, httplib::Response& response) {
-        const RequestIdScope scope(RequestIdOf(response));
+        const RequestIdScope scope(AnsweredRequestId(response));
         ApiReply reply =
             api.Call(request.matches[1].str(), request.matches[2].str(),
                      Authorization(request), request.body);
@@ -243,7 +243,7 @@ void Route(httplib::Server& http, const Api& api) {
       absl::StrReplaceAll(absl::StrCat("/api", kDownloadMethod),
                           {{".", "\\."}}),
       [&api](const httplib::Request& request, httplib::Response& response) {
-        const RequestIdScope scope(RequestIdOf(response));
+        const RequestIdScope scope(AnsweredRequestId(response));
         ServeDownload(api, request, response);
       });
   // Unrouted /api/ requests (a wrong verb or path) get JSON like the rest

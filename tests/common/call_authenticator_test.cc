@@ -10,11 +10,11 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/generic/async_generic_service.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/testing/ec_keys.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/generic_call.h"
 
 namespace handin {
 namespace {
@@ -232,24 +232,9 @@ class AuthenticatedServerTest : public CallAuthenticatorTest {
   static std::pair<grpc::Status, std::string> CallOn(
       const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
       const std::string& token) {
-    grpc::GenericStub stub(channel);
-    grpc::ClientContext context;
-    if (!token.empty()) AttachToken(context, token);
-    grpc::Slice empty("");
-    const grpc::ByteBuffer request(&empty, 1);
-    grpc::ByteBuffer response;
-    std::promise<grpc::Status> done;
-    stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                   [&done](grpc::Status status) { done.set_value(status); });
-    const grpc::Status status = done.get_future().get();
-    std::vector<grpc::Slice> slices;
-    std::string text;
-    if (status.ok() && response.Dump(&slices).ok()) {
-      for (const grpc::Slice& slice : slices) {
-        text.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-      }
-    }
-    return {status, text};
+    testing::GenericAnswer answer =
+        testing::CallWithEmptyRequest(channel, method, token);
+    return {answer.status, answer.response};
   }
 
   // Calls `method` with `token` (none if empty); returns the status and

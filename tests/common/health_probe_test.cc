@@ -13,9 +13,9 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "handin/deadline/v1/deadline_service.grpc.pb.h"
+#include "tests/testing/generic_call.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_auth.h"
 
@@ -58,16 +58,7 @@ grpc::Status Check(int port, const std::string& service,
 // Calls the unary-framed `method` ("/pkg.Service/Method") at `port` with
 // one empty message and no token; returns the status.
 grpc::Status CallEmpty(int port, const std::string& method) {
-  grpc::GenericStub stub(Plaintext(port));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-  grpc::Slice empty("");
-  const grpc::ByteBuffer request(&empty, 1);
-  grpc::ByteBuffer response;
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                 [&done](grpc::Status status) { done.set_value(status); });
-  return done.get_future().get();
+  return testing::CallWithEmptyRequest(Plaintext(port), method).status;
 }
 
 // A DeadlineService whose ListItems answers at once (an empty list), or,
