@@ -2,7 +2,6 @@
 // installed on a real loopback server, called over a real channel.
 #include "common/call_authenticator.h"
 
-#include <future>
 #include <memory>
 #include <string>
 
