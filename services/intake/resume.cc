@@ -11,8 +11,17 @@
 #include "grpcpp/client_context.h"
 #include "services/intake/spool.h"
 #include "services/intake/upload_rules.h"
+#include "spdlog/spdlog.h"
 
 namespace handin::intake {
+namespace {
+
+// Transport deadlines are real elapsed time, not the domain clock.
+std::chrono::system_clock::time_point DeadlineAfter(absl::Duration timeout) {
+  return std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout);
+}
+
+}  // namespace
 
 absl::StatusOr<Resumption> CheckResume(
     const v1::UploadMetadata& metadata,
@@ -127,13 +136,35 @@ absl::StatusOr<storage::v1::QueryUploadResponse> QueryStorage(
   request.set_principal(principal);
   request.set_idempotency_key(key);
   grpc::ClientContext context;
-  // Transport deadlines are real elapsed time, not the domain clock.
-  context.set_deadline(std::chrono::system_clock::now() +
-                       absl::ToChronoMilliseconds(timeout));
+  context.set_deadline(DeadlineAfter(timeout));
   storage::v1::QueryUploadResponse response;
   const grpc::Status status = storage.QueryUpload(&context, request, &response);
   if (!status.ok()) return PeerError("storage", FromGrpcStatus(status));
   return response;
+}
+
+std::optional<common::v1::SubmissionRecord> LookUpPrior(
+    storage::v1::StorageService::StubInterface& storage, absl::Duration timeout,
+    const v1::UploadMetadata& metadata, const std::string& principal) {
+  if (metadata.idempotency_key().empty()) return std::nullopt;
+  storage::v1::LookupIdempotencyKeyRequest request;
+  request.set_course_id(metadata.course_id());
+  request.set_principal(principal);
+  request.set_idempotency_key(metadata.idempotency_key());
+  grpc::ClientContext context;
+  context.set_deadline(DeadlineAfter(timeout));
+  storage::v1::LookupIdempotencyKeyResponse response;
+  const grpc::Status status =
+      storage.LookupIdempotencyKey(&context, request, &response);
+  if (!status.ok()) {
+    spdlog::warn(
+        "event=idempotency_lookup_failed principal={} code={} msg=\"{}\"",
+        principal, static_cast<int>(status.error_code()),
+        status.error_message());
+    return std::nullopt;
+  }
+  if (!response.has_record()) return std::nullopt;
+  return std::move(*response.mutable_record());
 }
 
 absl::StatusOr<v1::QueryWriteStatusResponse> LookUpWriteStatus(

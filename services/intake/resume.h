@@ -87,6 +87,14 @@ absl::StatusOr<storage::v1::QueryUploadResponse> QueryStorage(
     const std::string& course_id, const std::string& principal,
     const std::string& key);
 
+// The submission `metadata`'s idempotency key already names for
+// `principal` (storage's LookupIdempotencyKey, bounded by `timeout`), or
+// nullopt: no key, none stored, or storage could not say (logged; storage
+// still decides at commit, so the upload goes ahead).
+std::optional<common::v1::SubmissionRecord> LookUpPrior(
+    storage::v1::StorageService::StubInterface& storage, absl::Duration timeout,
+    const v1::UploadMetadata& metadata, const std::string& principal);
+
 // Answers QueryWriteStatus for `principal` (the caller): InvalidArgument
 // without a course id or key; storage's errors as QueryStorage; otherwise
 // WriteStatusOf storage's answer and the spool file in options.spool_dir.

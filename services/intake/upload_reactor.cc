@@ -144,7 +144,8 @@ void UploadReactor::HandleMetadata() {
     // The first attempt's start is the one that counts.
     if (!prior.has_value()) started_at_ = resumption->started_at;
   } else {
-    prior = FindPrior();
+    prior = LookUpPrior(deps_.storage->ForCourse(metadata_.course_id()),
+                        deps_.options->peer_call_timeout, metadata_, principal_);
     if (prior.has_value()) {
       if (absl::Status same = CheckReplay(metadata_, *prior); !same.ok()) {
         return Fail(same);
@@ -166,6 +167,7 @@ void UploadReactor::HandleMetadata() {
   if (absl::Status allowed = VerdictAllowsUpload(*verdict); !allowed.ok()) {
     return Fail(allowed);
   }
+  precheck_verdict_ = *std::move(verdict);
   const absl::Duration window =
       completion_window_.value_or(absl::ZeroDuration());
   // A resumed upload's window counts from its first attempt's start.
@@ -255,7 +257,11 @@ void UploadReactor::HandleFinish() {
   if (absl::Status complete = chunks_->CheckComplete(); !complete.ok()) {
     return Fail(complete);
   }
-  absl::StatusOr<Verdict> verdict = Evaluate(completed_at_);
+  absl::StatusOr<Verdict> verdict =
+      PrecheckVerdictStands(*precheck_verdict_, completion_window_,
+                            started_at_, completed_at_)
+          ? *std::move(precheck_verdict_)
+          : Evaluate(completed_at_);
   if (!verdict.ok()) return Fail(verdict.status());
   if (absl::Status allowed = VerdictAllowsUpload(*verdict); !allowed.ok()) {
     return Fail(allowed);
@@ -354,30 +360,6 @@ void UploadReactor::HandleStreamEnd() {
       absl::StrCat("the upload stream ended without a finish message after ",
                    chunks_->received(), " of ", metadata_.size_bytes(),
                    " bytes; nothing was stored, submit again")));
-}
-
-std::optional<common::v1::SubmissionRecord> UploadReactor::FindPrior() {
-  if (metadata_.idempotency_key().empty()) return std::nullopt;
-  storage::v1::LookupIdempotencyKeyRequest request;
-  request.set_course_id(metadata_.course_id());
-  request.set_principal(principal_);
-  request.set_idempotency_key(metadata_.idempotency_key());
-  grpc::ClientContext context;
-  context.set_deadline(DeadlineAfter(deps_.options->peer_call_timeout));
-  storage::v1::LookupIdempotencyKeyResponse response;
-  const grpc::Status status =
-      deps_.storage->ForCourse(metadata_.course_id())
-          .LookupIdempotencyKey(&context, request, &response);
-  if (!status.ok()) {
-    // Storage still decides at commit; the upload goes ahead.
-    spdlog::warn(
-        "event=idempotency_lookup_failed principal={} code={} msg=\"{}\"",
-        principal_, static_cast<int>(status.error_code()),
-        status.error_message());
-    return std::nullopt;
-  }
-  if (!response.has_record()) return std::nullopt;
-  return std::move(*response.mutable_record());
 }
 
 absl::StatusOr<Verdict> UploadReactor::Evaluate(

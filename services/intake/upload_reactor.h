@@ -54,7 +54,9 @@ struct UploadDeps {
 //
 // The reactor checks the caller and each message as it arrives, stamping
 // started_at when the metadata is read and completed_at when the finish is
-// read. Everything that may block (the deadline pre-check and final verdict,
+// read. The final verdict is deadline's for both instants, unless the
+// pre-check's stands (PrecheckVerdictStands: on time, completed within the
+// window). Everything that may block (the deadline pre-check and final verdict,
 // every write to the storage PutSubmission stream, the commit) runs on the
 // executor, one task at a time; the next message is read only once the
 // previous one has been handed on to storage, so a slow storage slows the
@@ -149,10 +151,6 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   // Fail with otherwise.
   absl::Status CheckContent(common::v1::SubmissionRecord& record);
 
-  // Returns the submission the metadata's idempotency key already names for
-  // the caller, or nullopt (no key, none, or storage could not say: then
-  // storage decides at commit).
-  std::optional<common::v1::SubmissionRecord> FindPrior();
   // For metadata with a resume_offset: asks storage what the key holds and
   // checks the resume against it (CheckResume). Errors are the status to
   // Fail with.
@@ -207,7 +205,9 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   uint64_t watch_id_ = 0;
   // True from deps_.limits admitting the upload until Respond releases it.
   bool admitted_ = false;
-  // From the pre-check's Evaluate.
+  // From the pre-check's Evaluate: the verdict (set once it allowed the
+  // upload), the item's content rule and completion window.
+  std::optional<common::v1::Verdict> precheck_verdict_;
   std::optional<deadline::v1::ContentRule> content_rule_;
   std::optional<absl::Duration> completion_window_;
   // The staged copy, only for an item with a content rule.

@@ -213,6 +213,15 @@ absl::Status VerdictAllowsUpload(const common::v1::Verdict& verdict) {
   }
 }
 
+bool PrecheckVerdictStands(const common::v1::Verdict& precheck,
+                           std::optional<absl::Duration> completion_window,
+                           absl::Time started_at, absl::Time completed_at) {
+  // The same comparison as the policy's: past the window, completion counts.
+  return precheck.kind() == common::v1::VERDICT_KIND_ON_TIME &&
+         completion_window.has_value() &&
+         completed_at - started_at <= *completion_window;
+}
+
 absl::Status PeerError(absl::string_view service, const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk:

@@ -7,10 +7,12 @@
 // I/O, no clock: everything here is decided from its arguments.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "handin/common/v1/common.pb.h"
 #include "handin/intake/v1/intake_service.pb.h"
 
@@ -97,6 +99,19 @@ class ChunkSequence {
 // FailedPrecondition carrying the verdict's reason for REFUSED; Internal for
 // a verdict with no kind, which the deadline service never sends.
 absl::Status VerdictAllowsUpload(const common::v1::Verdict& verdict);
+
+// Returns true if the pre-check's verdict (`precheck`, deadline's answer for
+// started_at alone) is also the upload's final verdict, so intake need not
+// ask deadline again: it is ON_TIME and the upload completed within the
+// item's `completion_window` (deadline's; unknown when nullopt) of
+// `started_at`. Deadline would then judge the same instant by the same
+// rules; only staff changing an extension while the upload was in flight
+// could change its answer, and an upload told it was on time when it
+// started keeps that verdict (docs/course-policy.md, "Time"). Late verdicts
+// are asked again at the finish: late days and extensions may have changed.
+bool PrecheckVerdictStands(const common::v1::Verdict& precheck,
+                           std::optional<absl::Duration> completion_window,
+                           absl::Time started_at, absl::Time completed_at);
 
 // Turns the failure of a call to another handin service (`service` is
 // "deadline" or "storage") into the status intake answers with:

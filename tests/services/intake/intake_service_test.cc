@@ -17,6 +17,7 @@ namespace handin::intake {
 namespace {
 
 using ::handin::common::v1::SubmissionRecord;
+using ::handin::common::v1::VERDICT_KIND_LATE_COUNTED;
 using ::handin::common::v1::VERDICT_KIND_LATE_NOT_COUNTED;
 using ::handin::common::v1::VERDICT_KIND_ON_TIME;
 using ::handin::common::v1::VERDICT_KIND_REFUSED;
@@ -190,6 +191,69 @@ TEST_F(IntakeServiceTest, RefusedFinalVerdictCommitsNothing) {
   EXPECT_EQ(result.status.error_message(), "content is not a PDF");
   EXPECT_TRUE(harness_.storage().WaitForClosedStreams(1, kWait));
   EXPECT_THAT(harness_.storage().committed(), IsEmpty());
+}
+
+// Sends the metadata, then, once deadline has been asked the pre-check, moves
+// the clock on by `upload_takes` before the content and the finish.
+UploadResult UploadTaking(IntakeHarness& harness, absl::Duration upload_takes) {
+  grpc::ClientContext context;
+  ::handin::testing::AttachStudent(context, "alice");
+  UploadResult result;
+  auto stub = harness.NewIntakeStub();
+  auto writer = stub->Upload(&context, &result.response);
+  writer->Write(Metadata("hello"));
+  if (harness.deadline().WaitForEvaluations(1, kWait)) {
+    harness.clock().Advance(upload_takes);
+    writer->Write(Chunk(0, "hello"));
+    writer->Write(Finish());
+  }
+  writer->WritesDone();
+  result.status = writer->Finish();
+  return result;
+}
+
+TEST_F(IntakeServiceTest, AnOnTimeUploadCompletedWithinItsWindowIsJudgedOnce) {
+  harness_.deadline().SetCompletionWindow(absl::Minutes(30));
+  harness_.deadline().SetVerdict(VERDICT_KIND_ON_TIME, "started 17:59: on time");
+  const UploadResult result = UploadTaking(harness_, absl::Minutes(30));
+  ASSERT_TRUE(result.status.ok()) << result.status.error_message();
+  EXPECT_EQ(result.response.submission().verdict().kind(),
+            VERDICT_KIND_ON_TIME);
+  EXPECT_EQ(result.response.submission().verdict().reason(),
+            "started 17:59: on time");
+  // The pre-check's verdict stands: deadline is not asked again.
+  const auto evaluations = harness_.deadline().evaluations();
+  ASSERT_EQ(evaluations.size(), 1u);
+  EXPECT_FALSE(evaluations[0].has_completed_at());
+}
+
+TEST_F(IntakeServiceTest, AnUploadCompletedPastItsWindowIsJudgedAgain) {
+  harness_.deadline().SetCompletionWindow(absl::Minutes(30));
+  harness_.deadline().SetHandler(
+      [](const deadline::v1::EvaluateRequest& request,
+         deadline::v1::EvaluateResponse* response) {
+        response->mutable_verdict()->set_kind(request.has_completed_at()
+                                                  ? VERDICT_KIND_LATE_COUNTED
+                                                  : VERDICT_KIND_ON_TIME);
+        return grpc::Status::OK;
+      });
+  const UploadResult result =
+      UploadTaking(harness_, absl::Minutes(30) + absl::Seconds(1));
+  ASSERT_TRUE(result.status.ok()) << result.status.error_message();
+  EXPECT_EQ(result.response.submission().verdict().kind(),
+            VERDICT_KIND_LATE_COUNTED);
+  const auto evaluations = harness_.deadline().evaluations();
+  ASSERT_EQ(evaluations.size(), 2u);
+  EXPECT_TRUE(evaluations[1].has_completed_at());
+}
+
+TEST_F(IntakeServiceTest, ALatePrecheckIsJudgedAgainAtTheFinish) {
+  harness_.deadline().SetCompletionWindow(absl::Minutes(30));
+  harness_.deadline().SetVerdict(VERDICT_KIND_LATE_NOT_COUNTED, "late");
+  const UploadResult result = UploadTaking(harness_, absl::Seconds(1));
+  ASSERT_TRUE(result.status.ok()) << result.status.error_message();
+  // Late days and extensions may have changed since the pre-check.
+  EXPECT_EQ(harness_.deadline().evaluations().size(), 2u);
 }
 
 TEST_F(IntakeServiceTest, LateNotCountedSubmissionsAreStillStored) {

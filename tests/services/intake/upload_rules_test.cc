@@ -229,6 +229,29 @@ TEST(VerdictAllowsUpload, LateVerdictsAreStoredAndRefusedOnesCarryTheReason) {
             absl::StatusCode::kInternal);
 }
 
+TEST(PrecheckVerdictStands, OnlyAnOnTimeUploadCompletedWithinItsWindow) {
+  const absl::Time start = absl::FromUnixSeconds(1714600000);
+  const absl::Duration window = absl::Minutes(30);
+  common::v1::Verdict verdict;
+  verdict.set_kind(common::v1::VERDICT_KIND_ON_TIME);
+  EXPECT_TRUE(PrecheckVerdictStands(verdict, window, start, start));
+  // The policy's rule: completion counts only past the window.
+  EXPECT_TRUE(PrecheckVerdictStands(verdict, window, start, start + window));
+  EXPECT_FALSE(PrecheckVerdictStands(verdict, window, start,
+                                     start + window + absl::Nanoseconds(1)));
+  // No window known: deadline must judge the completion.
+  EXPECT_FALSE(PrecheckVerdictStands(verdict, std::nullopt, start, start));
+  EXPECT_FALSE(PrecheckVerdictStands(verdict, absl::ZeroDuration(), start,
+                                     start + absl::Milliseconds(1)));
+  for (auto kind : {common::v1::VERDICT_KIND_LATE_COUNTED,
+                    common::v1::VERDICT_KIND_LATE_NOT_COUNTED,
+                    common::v1::VERDICT_KIND_REFUSED,
+                    common::v1::VERDICT_KIND_UNSPECIFIED}) {
+    verdict.set_kind(kind);
+    EXPECT_FALSE(PrecheckVerdictStands(verdict, window, start, start)) << kind;
+  }
+}
+
 TEST(PeerError, UnreachablePeersBecomeUnavailableNamingThePeer) {
   const absl::Status status =
       PeerError("storage", absl::UnavailableError("connection refused"));
