@@ -22,6 +22,7 @@ AccessPolicy StorageAccess() {
   AccessPolicy policy;
   AllowHealthAndReflection(policy);
   policy.Allow(Method("PutSubmission"), Services({"intake"}))
+      .Allow(Method("StoreSubmission"), Services({"intake"}))
       .Allow(Method("QueryUpload"), Services({"intake"}))
       .Allow(Method("LookupIdempotencyKey"), Services({"intake"}))
       .Allow(Method("RecordRefusal"), Services({"intake"}))

@@ -28,6 +28,22 @@ using handin::storage::v1::PutSubmissionRequest;
 using handin::storage::v1::PutSubmissionResponse;
 using handin::storage::v1::ReadSubmissionRequest;
 
+// Commits `upload` as `record` (SubmissionStore::Commit, timed for the
+// metrics) and fills `response` with the stored record.
+absl::Status CommitUpload(SubmissionStore& store, Upload& upload,
+                          SubmissionRecord record,
+                          PutSubmissionResponse& response) {
+  bool replayed = false;
+  const auto started = std::chrono::steady_clock::now();
+  absl::StatusOr<SubmissionRecord> stored =
+      store.Commit(upload, std::move(record), &replayed);
+  StorageMetrics::Get().CommitTook(std::chrono::steady_clock::now() - started);
+  if (!stored.ok()) return stored.status();
+  *response.mutable_record() = *std::move(stored);
+  response.set_replayed(replayed);
+  return absl::OkStatus();
+}
+
 // One PutSubmission stream. At most one thing happens at a time: a read is
 // outstanding, or one task on the executor handles the message just read
 // and then starts the next read (or finishes). So the members need no lock.
@@ -133,19 +149,13 @@ class PutReactor final : public grpc::ServerReadReactor<PutSubmissionRequest> {
           absl::CancelledError("the call was cancelled; nothing was stored"));
       return;
     }
-    bool replayed = false;
-    const auto started = std::chrono::steady_clock::now();
-    absl::StatusOr<SubmissionRecord> record = store_.Commit(
-        *upload_, std::move(*request_.mutable_commit()->mutable_record()),
-        &replayed);
-    StorageMetrics::Get().CommitTook(std::chrono::steady_clock::now() -
-                                     started);
-    if (!record.ok()) {
-      ReleaseAndFinish(record.status());
+    absl::Status committed = CommitUpload(
+        store_, *upload_,
+        std::move(*request_.mutable_commit()->mutable_record()), *response_);
+    if (!committed.ok()) {
+      ReleaseAndFinish(committed);
       return;
     }
-    *response_->mutable_record() = *std::move(record);
-    response_->set_replayed(replayed);
     Finish(grpc::Status::OK);
   }
 
@@ -280,6 +290,32 @@ grpc::ServerReadReactor<PutSubmissionRequest>*
 StorageServiceImpl::PutSubmission(grpc::CallbackServerContext* context,
                                   PutSubmissionResponse* response) {
   return new PutReactor(context, store_, executor_, response);
+}
+
+grpc::ServerUnaryReactor* StorageServiceImpl::StoreSubmission(
+    grpc::CallbackServerContext* context,
+    const v1::StoreSubmissionRequest* request,
+    PutSubmissionResponse* response) {
+  return FinishOnExecutor(
+      context, executor_, [this, context, request, response]() -> absl::Status {
+        absl::StatusOr<std::unique_ptr<Upload>> upload =
+            store_.BeginUpload(request->record().course_id());
+        if (!upload.ok()) return upload.status();
+        // An open upload that goes out of scope is released: nothing stays.
+        if (!request->content().empty()) {
+          if (absl::Status appended =
+                  store_.AppendChunk(**upload, 0, request->content());
+              !appended.ok()) {
+            return appended;
+          }
+          StorageMetrics::Get().BytesReceived(request->content().size());
+        }
+        if (context->IsCancelled()) {
+          return absl::CancelledError(
+              "the call was cancelled; nothing was stored");
+        }
+        return CommitUpload(store_, **upload, request->record(), *response);
+      });
 }
 
 grpc::ServerUnaryReactor* StorageServiceImpl::GetSubmission(

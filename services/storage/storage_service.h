@@ -41,6 +41,9 @@ inline constexpr size_t kReadPieceBytes = size_t{256} << 10;
 //     has the errors): a stream that breaks, is cancelled or sends a bad
 //     chunk keeps the bytes staged for a resume; a failed commit deletes
 //     them.
+// StoreSubmission: a PutSubmission of header, one chunk and commit in one
+//   task, with its errors (an empty record course_id: INVALID_ARGUMENT);
+//   never resumable, so any failure stores and stages nothing.
 // GetSubmission: INVALID_ARGUMENT for an empty course_id or submission_id,
 //   NOT_FOUND if there is no such submission.
 // ListSubmissions: INVALID_ARGUMENT for an empty course_id; otherwise the
@@ -77,6 +80,10 @@ class StorageServiceImpl final
   grpc::ServerReadReactor<handin::storage::v1::PutSubmissionRequest>*
   PutSubmission(grpc::CallbackServerContext* context,
                 handin::storage::v1::PutSubmissionResponse* response) override;
+  grpc::ServerUnaryReactor* StoreSubmission(
+      grpc::CallbackServerContext* context,
+      const handin::storage::v1::StoreSubmissionRequest* request,
+      handin::storage::v1::PutSubmissionResponse* response) override;
 
   grpc::ServerUnaryReactor* GetSubmission(
       grpc::CallbackServerContext* context,

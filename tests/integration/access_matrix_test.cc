@@ -64,6 +64,7 @@ const std::map<std::string, Matrix>& Expected() {
         {"ChooseCounted", {"grading"}}}},
       {"storage",
        {{"PutSubmission", {"intake"}},
+        {"StoreSubmission", {"intake"}},
         {"QueryUpload", {"intake"}},
         {"LookupIdempotencyKey", {"intake"}},
         {"RecordRefusal", {"intake"}},

@@ -24,7 +24,8 @@ namespace handin::testing {
 // cancelled leaves nothing. Like the real store it keeps one submission per
 // (course, principal, idempotency key): a commit with a known key and the
 // same content answers the first record with `replayed`, other content is
-// ALREADY_EXISTS. It records refused attempts and lists them.
+// ALREADY_EXISTS. StoreSubmission does what a stream of header, one chunk
+// and commit does. It records refused attempts and lists them.
 //
 // Resumable uploads as the proto describes them: a header with `resumable`
 // holds its (course, principal, key) for the stream (FAILED_PRECONDITION if
@@ -77,7 +78,13 @@ class FakeStorageService final
     absl::MutexLock lock(&mu_);
     return streams_cancelled_;
   }
-  // Chunk bytes received over every stream, committed or not.
+  // How many StoreSubmission calls have arrived.
+  int stores_received() const {
+    absl::MutexLock lock(&mu_);
+    return stores_received_;
+  }
+  // Chunk bytes received over every stream and StoreSubmission call,
+  // committed or not.
   int64_t bytes_received() const {
     absl::MutexLock lock(&mu_);
     return bytes_received_;
@@ -104,6 +111,10 @@ class FakeStorageService final
 
   grpc::ServerReadReactor<storage::v1::PutSubmissionRequest>* PutSubmission(
       grpc::CallbackServerContext* context,
+      storage::v1::PutSubmissionResponse* response) override;
+  grpc::ServerUnaryReactor* StoreSubmission(
+      grpc::CallbackServerContext* context,
+      const storage::v1::StoreSubmissionRequest* request,
       storage::v1::PutSubmissionResponse* response) override;
   grpc::ServerUnaryReactor* GetSubmission(
       grpc::CallbackServerContext* context,
@@ -212,6 +223,7 @@ class FakeStorageService final
   int streams_opened_ ABSL_GUARDED_BY(mu_) = 0;
   int streams_closed_ ABSL_GUARDED_BY(mu_) = 0;
   int streams_cancelled_ ABSL_GUARDED_BY(mu_) = 0;
+  int stores_received_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t bytes_received_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "services/storage/keys.h"
 #include "services/storage/submission_store.h"
+#include "tests/services/storage/storage_service_fixture.h"
 #include "tests/services/storage/storage_test_util.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/temp_dir.h"
@@ -65,66 +66,7 @@ PutSubmissionRequest CommitOf(const SubmissionRecord& record) {
   return request;
 }
 
-// The real service on 127.0.0.1:0 over a store in a temporary directory.
-class StorageServiceTest : public ::testing::Test {
- protected:
-  StorageServiceTest() { Start(); }
-  ~StorageServiceTest() override { Stop(); }
-
-  void Start() {
-    auto store = SubmissionStore::Open(dir_.path(), clock_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    executor_ = std::make_unique<Executor>(2);
-    service_ = std::make_unique<StorageServiceImpl>(*store_, *executor_);
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.tls.insecure = true;
-    // Who may call what is StorageAccess's, tested in the access matrix.
-    options.authenticator =
-        auth_.AdmitAnyCaller(StorageService::service_full_name());
-    auto running = StartServer(options, {service_.get()});
-    ASSERT_TRUE(running.ok()) << running.status();
-    server_ = *std::move(running);
-    stub_ = StorageService::NewStub(
-        CreateTokenChannel("127.0.0.1:" + std::to_string(server_.port),
-                           grpc::InsecureChannelCredentials(),
-                           auth_.Token(Role::kInstructor, "prof.kim")));
-  }
-
-  // Stops the server (every call done), the executor (every task run) and
-  // closes the store, in that order.
-  void Stop() {
-    if (server_.server != nullptr) StopServer(server_, absl::Seconds(5));
-    server_ = {};
-    service_.reset();
-    executor_.reset();
-    store_.reset();
-  }
-
-  // Sends `messages` on one PutSubmission stream, then half-closes.
-  grpc::Status SendRaw(const std::vector<PutSubmissionRequest>& messages) {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    PutSubmissionResponse response;
-    auto writer = stub_->PutSubmission(&context, &response);
-    bool open = true;
-    for (const PutSubmissionRequest& message : messages) {
-      if (open) open = writer->Write(message);
-    }
-    if (open) writer->WritesDone();
-    return writer->Finish();
-  }
-
-  handin::testing::TempDir dir_;
-  handin::testing::TestAuth auth_;
-  handin::testing::FakeClock clock_{absl::FromUnixSeconds(1714600800)};
-  std::unique_ptr<SubmissionStore> store_;
-  std::unique_ptr<Executor> executor_;
-  std::unique_ptr<StorageServiceImpl> service_;
-  RunningServer server_;
-  std::unique_ptr<StorageService::Stub> stub_;
-};
+using StorageServiceTest = ::handin::storage::testing::StorageServiceFixture;
 
 TEST_F(StorageServiceTest, PutListAndReadRoundTripTheBytes) {
   const std::string bytes = TestBytes(2 * (1 << 20) + 4321, 1);

@@ -1,0 +1,96 @@
+#ifndef HANDIN_SERVICES_INTAKE_STORAGE_UPLOAD_H_
+#define HANDIN_SERVICES_INTAKE_STORAGE_UPLOAD_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/sync_stream.h"
+#include "handin/common/v1/common.pb.h"
+#include "handin/storage/v1/storage_service.grpc.pb.h"
+
+namespace handin::intake {
+
+// Intake's side of one upload's call to storage: a PutSubmission stream
+// (header, chunks, commit), or, for a small new upload, its bytes held until
+// the commit and sent in one StoreSubmission call
+// (IntakeOptions::held_upload_max_bytes). A small upload thus costs
+// storage one task and one synced write instead of a stream of three
+// messages; the price is that nothing of it is staged on storage before its
+// commit, so a broken one starts again from 0 (a resume would have
+// resent all of it anyway, as it is small).
+//
+// Errors are for the student, mapped by PeerError("storage", ...); after
+// Cancel, calls fail CANCELLED. One task at a time calls Start, Append,
+// Commit and Abandon; Cancel may come from any thread at any time.
+class StorageUpload {
+ public:
+  StorageUpload() = default;
+  StorageUpload(const StorageUpload&) = delete;
+  StorageUpload& operator=(const StorageUpload&) = delete;
+  // An open stream is abandoned.
+  ~StorageUpload() { Abandon(); }
+
+  // Starts the upload described by `header` (storage's PutHeader, with its
+  // resume_offset) of `declared_size` bytes on `storage`, which must
+  // outlive this. A new upload of at most `held_max_bytes` is held and sends
+  // nothing yet; any other opens the stream and sends the header.
+  // `call_timeout` bounds the StoreSubmission call (the stream of a large
+  // upload has no time limit of its own).
+  absl::Status Start(storage::v1::StorageService::StubInterface& storage,
+                     storage::v1::PutHeader header, int64_t declared_size,
+                     int64_t held_max_bytes, absl::Duration call_timeout);
+
+  // True after Start when the bytes are held: Append then does no I/O.
+  bool held() const { return held_; }
+
+  // Holds or forwards the next chunk, in order (the caller has checked its
+  // offset and size); its bytes are moved out of `chunk`.
+  absl::Status Append(common::v1::Chunk& chunk);
+
+  // Commits the upload as `record` and returns storage's answer: the stored
+  // record, or the original one with `replayed`.
+  absl::StatusOr<storage::v1::PutSubmissionResponse> Commit(
+      common::v1::SubmissionRecord record);
+
+  // Ends a stream that is still open without committing it (storage then
+  // keeps the staged bytes of a resumable upload, and nothing else) and
+  // drops held bytes.
+  void Abandon();
+
+  // Cancels the call in flight, or the next one, so nothing is committed.
+  // Thread-safe.
+  void Cancel();
+
+ private:
+  // A context for the upload's one call (deadline `timeout` unless
+  // infinite), or CANCELLED after Cancel.
+  absl::StatusOr<grpc::ClientContext*> NewCall(absl::Duration timeout);
+  // Sends `request` on the stream; the stream's status when it broke.
+  absl::Status Write(const storage::v1::PutSubmissionRequest& request);
+  // The stream's status once it has ended (Finish), mapped.
+  absl::Status FinishStream();
+
+  storage::v1::StorageService::StubInterface* storage_ = nullptr;
+  absl::Duration call_timeout_;
+  bool held_ = false;
+  std::string held_bytes_;
+  storage::v1::PutSubmissionResponse response_;
+  std::unique_ptr<
+      grpc::ClientWriterInterface<storage::v1::PutSubmissionRequest>>
+      writer_;
+
+  absl::Mutex mu_;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  std::unique_ptr<grpc::ClientContext> context_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace handin::intake
+
+#endif  // HANDIN_SERVICES_INTAKE_STORAGE_UPLOAD_H_

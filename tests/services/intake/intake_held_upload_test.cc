@@ -1,0 +1,152 @@
+// Small new uploads: held in intake's memory and stored with one
+// StoreSubmission call at the finish; larger ones and resumes stream.
+
+#include <string>
+
+#include "common/proto_time.h"
+#include "common/sha256.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/services/intake/intake_harness.h"
+#include "tests/services/intake/upload_messages.h"
+
+namespace handin::intake {
+namespace {
+
+using ::handin::testing::Chunk;
+using ::handin::testing::Finish;
+using ::handin::testing::IntakeHarness;
+using ::handin::testing::Metadata;
+using ::handin::testing::SendUpload;
+using ::handin::testing::UploadResult;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+constexpr int64_t kHeldMax = 16;
+
+class IntakeHeldUploadTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(harness_.Start().ok()); }
+
+  static IntakeOptions HoldingUpTo16Bytes() {
+    IntakeOptions options;
+    options.held_upload_max_bytes = kHeldMax;
+    return options;
+  }
+
+  IntakeHarness harness_{HoldingUpTo16Bytes(), /*hold_small_uploads=*/true};
+};
+
+TEST_F(IntakeHeldUploadTest, ASmallUploadIsStoredInOneCallWithoutAStream) {
+  const std::string content = "sixteen bytes!!\n";
+  ASSERT_EQ(content.size(), static_cast<size_t>(kHeldMax));
+  // Sent in two chunks: intake holds both and stores them together.
+  const UploadResult result =
+      SendUpload(harness_,
+                 {Metadata(content), Chunk(0, content.substr(0, 5)),
+                  Chunk(5, content.substr(5)), Finish()},
+                 "alice");
+  ASSERT_TRUE(result.status.ok()) << result.status.error_message();
+  EXPECT_FALSE(result.response.replayed());
+  EXPECT_EQ(harness_.storage().ContentOf(
+                result.response.submission().submission_id()),
+            content);
+  EXPECT_EQ(harness_.storage().stores_received(), 1);
+  EXPECT_EQ(harness_.storage().streams_opened(), 0);
+  EXPECT_THAT(harness_.storage().headers(), IsEmpty());
+}
+
+TEST_F(IntakeHeldUploadTest, ALargerUploadStreamsAsItArrives) {
+  const std::string content = "seventeen bytes!\n";
+  ASSERT_EQ(content.size(), static_cast<size_t>(kHeldMax + 1));
+  const UploadResult result = SendUpload(
+      harness_, {Metadata(content), Chunk(0, content), Finish()}, "alice");
+  ASSERT_TRUE(result.status.ok()) << result.status.error_message();
+  EXPECT_EQ(harness_.storage().stores_received(), 0);
+  EXPECT_EQ(harness_.storage().streams_opened(), 1);
+  EXPECT_THAT(harness_.storage().headers(), SizeIs(1));
+}
+
+TEST_F(IntakeHeldUploadTest, AResumeStreamsHoweverSmall) {
+  storage::v1::StagedUpload staged;
+  staged.set_course_id(::handin::testing::kCourse);
+  staged.set_principal("alice");
+  staged.set_idempotency_key("key-1");
+  staged.set_item_id(::handin::testing::kItem);
+  staged.set_size_bytes(5);
+  staged.set_sha256_hex(Sha256::Of("hello"));
+  *staged.mutable_started_at() =
+      ToProtoTimestamp(::handin::testing::HarnessStartTime());
+  harness_.storage().SeedStaged(staged, "he");
+  v1::UploadRequest metadata = Metadata("hello");
+  metadata.mutable_metadata()->set_resume_offset(2);
+  const UploadResult result =
+      SendUpload(harness_, {metadata, Chunk(2, "llo"), Finish()}, "alice");
+  ASSERT_TRUE(result.status.ok()) << result.status.error_message();
+  EXPECT_EQ(harness_.storage().ContentOf(
+                result.response.submission().submission_id()),
+            "hello");
+  EXPECT_EQ(harness_.storage().stores_received(), 0);
+  ASSERT_THAT(harness_.storage().headers(), SizeIs(1));
+  EXPECT_EQ(harness_.storage().headers()[0].resume_offset(), 2);
+}
+
+TEST_F(IntakeHeldUploadTest, ARetryOfAHeldUploadIsReplayedByStorage) {
+  const std::string content = "answer: 42\n";
+  ASSERT_TRUE(SendUpload(harness_,
+                         {Metadata(content), Chunk(0, content), Finish()},
+                         "alice")
+                  .status.ok());
+  // The lost-receipt case: intake did not find the key up front, so the
+  // bytes come again and storage answers with the first record.
+  harness_.storage().LoseNextCommitResponse();
+  const UploadResult lost =
+      SendUpload(harness_,
+                 {Metadata("other\n", "project-report", "key-2"),
+                  Chunk(0, "other\n"), Finish()},
+                 "alice");
+  EXPECT_EQ(lost.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  const UploadResult retry =
+      SendUpload(harness_,
+                 {Metadata("other\n", "project-report", "key-2"),
+                  Chunk(0, "other\n"), Finish()},
+                 "alice");
+  ASSERT_TRUE(retry.status.ok()) << retry.status.error_message();
+  EXPECT_TRUE(retry.response.replayed());
+  EXPECT_THAT(harness_.storage().committed(), SizeIs(2));
+}
+
+TEST_F(IntakeHeldUploadTest, BadHeldBytesAreRefusedAndRecordedStoringNothing) {
+  // A chunk at the wrong offset, found as it is read.
+  const UploadResult misplaced = SendUpload(
+      harness_, {Metadata("hello"), Chunk(1, "hello"), Finish()}, "alice");
+  EXPECT_EQ(misplaced.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(misplaced.status.error_message(), HasSubstr("expected 0"));
+  // Bytes that are not what the metadata declared, found by storage.
+  const UploadResult changed = SendUpload(
+      harness_, {Metadata("hello"), Chunk(0, "jello"), Finish()}, "alice");
+  EXPECT_EQ(changed.status.error_code(), grpc::StatusCode::DATA_LOSS);
+  EXPECT_THAT(harness_.storage().committed(), IsEmpty());
+  ASSERT_THAT(harness_.storage().refusals(), SizeIs(2));
+  EXPECT_EQ(harness_.storage().refusals()[0].code(), "INVALID_ARGUMENT");
+  EXPECT_EQ(harness_.storage().refusals()[1].code(), "DATA_LOSS");
+  EXPECT_EQ(harness_.storage().streams_opened(), 0);
+}
+
+TEST_F(IntakeHeldUploadTest, AHeldUploadCancelledBeforeItsFinishStoresNothing) {
+  grpc::ClientContext context;
+  ::handin::testing::AttachStudent(context, "alice");
+  v1::UploadResponse response;
+  auto stub = harness_.NewIntakeStub();
+  auto writer = stub->Upload(&context, &response);
+  ASSERT_TRUE(writer->Write(Metadata("hello")));
+  ASSERT_TRUE(writer->Write(Chunk(0, "hello")));
+  context.TryCancel();
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(harness_.storage().stores_received(), 0);
+  EXPECT_THAT(harness_.storage().committed(), IsEmpty());
+}
+
+}  // namespace
+}  // namespace handin::intake
