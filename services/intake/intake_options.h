@@ -16,6 +16,13 @@ struct IntakeOptions {
   // INVALID_ARGUMENT. Default 1 MiB (the ByteStream convention's upper end;
   // well under gRPC's 4 MiB default message limit).
   int64_t max_chunk_bytes = int64_t{1} << 20;
+  // New uploads of at most this many bytes are held in memory until their
+  // finish and stored with one StoreSubmission call (StorageUpload): a
+  // deadline rush of small files costs storage one task and one synced write
+  // each. Nothing of such an upload is staged on storage before it is
+  // stored, so a broken one starts again from 0. 0 streams every upload.
+  // At most max_chunk_bytes. Default 64 KiB.
+  int64_t held_upload_max_bytes = int64_t{64} << 10;
   // Largest file accepted, checked against the metadata's declared size
   // before anything is stored; an item's content rule may set a lower limit
   // (max_size_bytes), never a higher one. Default 512 MiB.

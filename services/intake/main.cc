@@ -61,6 +61,10 @@ ABSL_FLAG(int, max_open_uploads_per_student, 4,
 ABSL_FLAG(int, max_refusals_per_minute, 20,
           "refused attempts one student may make in a minute before their "
           "new uploads end RESOURCE_EXHAUSTED for the rest of it");
+ABSL_FLAG(int64_t, held_upload_max_bytes, int64_t{64} << 10,
+          "new uploads of at most this many bytes are held in memory and "
+          "stored in one call at their finish (a broken one starts again "
+          "from 0); 0 streams every upload to storage; at most 1 MiB");
 ABSL_FLAG(absl::Duration, upload_idle_timeout, absl::Seconds(60),
           "an upload that sends nothing for this long ends "
           "DEADLINE_EXCEEDED");
@@ -96,15 +100,19 @@ int main(int argc, char** argv) {
   const int max_open_uploads =
       absl::GetFlag(FLAGS_max_open_uploads_per_student);
   const int max_refusals = absl::GetFlag(FLAGS_max_refusals_per_minute);
+  const int64_t held_max = absl::GetFlag(FLAGS_held_upload_max_bytes);
   if (io_threads < 1 || max_file_bytes < 0 || max_inspections < 1 ||
+      held_max < 0 ||
+      held_max > handin::intake::IntakeOptions().max_chunk_bytes ||
       max_open_uploads < 1 || max_refusals < 1 ||
       idle_timeout <= absl::ZeroDuration() ||
       spool_grace <= absl::ZeroDuration()) {
     spdlog::critical(
         "event=bad_flags msg=\"--io_threads, --max_inspections, "
         "--max_open_uploads_per_student and --max_refusals_per_minute must be "
-        "at least 1, --max_file_bytes at least 0, --upload_idle_timeout and "
-        "--spool_grace positive\"");
+        "at least 1, --max_file_bytes at least 0, --held_upload_max_bytes "
+        "from 0 to 1 MiB, --upload_idle_timeout and --spool_grace "
+        "positive\"");
     return 2;
   }
 
@@ -124,6 +132,7 @@ int main(int argc, char** argv) {
 
   handin::intake::IntakeOptions options;
   options.max_file_bytes = max_file_bytes;
+  options.held_upload_max_bytes = held_max;
   options.max_inspections = max_inspections;
   options.max_open_uploads_per_student = max_open_uploads;
   options.max_refusals_per_minute = max_refusals;

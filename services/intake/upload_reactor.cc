@@ -16,7 +16,6 @@ namespace handin::intake {
 namespace {
 
 using common::v1::Verdict;
-using storage::v1::PutSubmissionRequest;
 
 // Transport deadlines are real elapsed time, not the domain clock (which a
 // test may have set to any instant).
@@ -58,11 +57,15 @@ UploadReactor::UploadReactor(grpc::CallbackServerContext* context,
   ReadNext();
 }
 
-void UploadReactor::ReadNext() {
+void UploadReactor::ReadNext(bool on_executor) {
   UploadWatchdog* const watchdog = deps_.watchdog;
   const uint64_t id = watch_id_;
   absl::StatusOr<uint64_t> read = watchdog->BeginRead(id);
-  if (!read.ok()) return Fail(read.status());
+  if (!read.ok()) {
+    if (on_executor) return Fail(read.status());
+    deps_.executor->Schedule([this, why = read.status()] { Fail(why); });
+    return;
+  }
   StartRead(&request_);
   // The upload may be gone from here on: locals only.
   watchdog->ReadIssued(id, *read);
@@ -97,6 +100,15 @@ void UploadReactor::OnReadDone(bool ok) {
       deps_.executor->Schedule([this] { HandleMetadata(); });
       break;
     case v1::UploadRequest::kChunk:
+      // A held chunk without a spool copy involves no I/O: taken here.
+      if (storage_.held() && spool_ == nullptr) {
+        if (absl::Status taken = TakeChunk(); !taken.ok()) {
+          deps_.executor->Schedule([this, taken] { Fail(taken); });
+          return;
+        }
+        ReadNext(/*on_executor=*/false);
+        return;
+      }
       deps_.executor->Schedule([this] { HandleChunk(); });
       break;
     default:  // kFinish; CheckMessageOrder rejected KIND_NOT_SET.
@@ -107,9 +119,11 @@ void UploadReactor::OnReadDone(bool ok) {
 }
 
 void UploadReactor::OnCancel() {
-  absl::MutexLock lock(&mu_);
-  cancelled_ = true;
-  if (storage_started_) storage_context_->TryCancel();
+  {
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+  }
+  storage_.Cancel();
 }
 
 void UploadReactor::OnDone() {
@@ -144,8 +158,9 @@ void UploadReactor::HandleMetadata() {
     // The first attempt's start is the one that counts.
     if (!prior.has_value()) started_at_ = resumption->started_at;
   } else {
-    prior = LookUpPrior(deps_.storage->ForCourse(metadata_.course_id()),
-                        deps_.options->peer_call_timeout, metadata_, principal_);
+    prior =
+        LookUpPrior(deps_.storage->ForCourse(metadata_.course_id()),
+                    deps_.options->peer_call_timeout, metadata_, principal_);
     if (prior.has_value()) {
       if (absl::Status same = CheckReplay(metadata_, *prior); !same.ok()) {
         return Fail(same);
@@ -196,7 +211,14 @@ void UploadReactor::HandleMetadata() {
   }
   chunks_.emplace(metadata_.size_bytes(), deps_.options->max_chunk_bytes,
                   metadata_.resume_offset());
-  if (absl::Status opened = OpenStorage(); !opened.ok()) return Fail(opened);
+  if (absl::Status opened = storage_.Start(
+          deps_.storage->ForCourse(metadata_.course_id()),
+          StorageHeader(metadata_, principal_, started_at_),
+          metadata_.size_bytes(), deps_.options->held_upload_max_bytes,
+          deps_.options->peer_call_timeout);
+      !opened.ok()) {
+    return Fail(StorageFailure(opened));
+  }
   phase_ = UploadPhase::kReceivingChunks;
   spdlog::info(
       "event=upload_started course={} item={} principal={} size={} "
@@ -231,25 +253,23 @@ absl::Status UploadReactor::OpenSpool() {
 }
 
 void UploadReactor::HandleChunk() {
-  if (Cancelled()) return Fail(ClientCancelled());
-  if (absl::Status accepted = chunks_->Accept(request_.chunk());
-      !accepted.ok()) {
-    return Fail(accepted);
+  if (absl::Status taken = TakeChunk(); !taken.ok()) return Fail(taken);
+  ReadNext();
+}
+
+absl::Status UploadReactor::TakeChunk() {
+  if (Cancelled()) return ClientCancelled();
+  common::v1::Chunk& chunk = *request_.mutable_chunk();
+  if (absl::Status accepted = chunks_->Accept(chunk); !accepted.ok()) {
+    return accepted;
   }
-  IntakeMetrics::Get().BytesReceived(request_.chunk().data().size());
+  IntakeMetrics::Get().BytesReceived(chunk.data().size());
   if (spool_ != nullptr) {
-    if (absl::Status spooled = spool_->Append(request_.chunk().data());
-        !spooled.ok()) {
-      return Fail(spooled);
+    if (absl::Status spooled = spool_->Append(chunk.data()); !spooled.ok()) {
+      return spooled;
     }
   }
-  PutSubmissionRequest forward;
-  // Moves the bytes rather than copying them: one buffer per upload.
-  *forward.mutable_chunk() = std::move(*request_.mutable_chunk());
-  if (absl::Status written = WriteToStorage(forward); !written.ok()) {
-    return Fail(written);
-  }
-  ReadNext();
+  return StorageFailure(storage_.Append(chunk));
 }
 
 void UploadReactor::HandleFinish() {
@@ -258,8 +278,8 @@ void UploadReactor::HandleFinish() {
     return Fail(complete);
   }
   absl::StatusOr<Verdict> verdict =
-      PrecheckVerdictStands(*precheck_verdict_, completion_window_,
-                            started_at_, completed_at_)
+      PrecheckVerdictStands(*precheck_verdict_, completion_window_, started_at_,
+                            completed_at_)
           ? *std::move(precheck_verdict_)
           : Evaluate(completed_at_);
   if (!verdict.ok()) return Fail(verdict.status());
@@ -267,9 +287,7 @@ void UploadReactor::HandleFinish() {
     return Fail(allowed);
   }
 
-  PutSubmissionRequest commit;
-  common::v1::SubmissionRecord& record =
-      *commit.mutable_commit()->mutable_record();
+  common::v1::SubmissionRecord record;
   record.set_course_id(metadata_.course_id());
   record.set_item_id(metadata_.item_id());
   record.set_principal(principal_);
@@ -286,28 +304,19 @@ void UploadReactor::HandleFinish() {
       return Fail(content);
     }
   }
-  if (absl::Status written = WriteToStorage(commit); !written.ok()) {
-    return Fail(written);
-  }
-  storage_writer_->WritesDone();
-  const grpc::Status committed = storage_writer_->Finish();
-  storage_writer_.reset();
-  if (!committed.ok()) {
-    return Fail(Cancelled() ? ClientCancelled()
-                            : PeerError("storage", FromGrpcStatus(committed)));
-  }
+  absl::StatusOr<storage::v1::PutSubmissionResponse> stored =
+      storage_.Commit(std::move(record));
+  if (!stored.ok()) return Fail(StorageFailure(stored.status()));
   spdlog::info(
       "event=upload_committed course={} item={} principal={} "
       "submission_id={} size={} verdict={}",
       metadata_.course_id(), metadata_.item_id(), principal_,
-      storage_response_.record().submission_id(), metadata_.size_bytes(),
-      common::v1::VerdictKind_Name(
-          storage_response_.record().verdict().kind()));
-  if (!storage_response_.replayed()) {
-    IntakeMetrics::Get().Stored(storage_response_.record().verdict().kind());
+      stored->record().submission_id(), metadata_.size_bytes(),
+      common::v1::VerdictKind_Name(stored->record().verdict().kind()));
+  if (!stored->replayed()) {
+    IntakeMetrics::Get().Stored(stored->record().verdict().kind());
   }
-  Succeed(std::move(*storage_response_.mutable_record()),
-          storage_response_.replayed());
+  Succeed(std::move(*stored->mutable_record()), stored->replayed());
 }
 
 absl::Status UploadReactor::CheckContent(common::v1::SubmissionRecord& record) {
@@ -388,40 +397,8 @@ absl::StatusOr<Verdict> UploadReactor::Evaluate(
   return std::move(*response.mutable_verdict());
 }
 
-absl::Status UploadReactor::OpenStorage() {
-  grpc::ClientContext* context = nullptr;
-  {
-    absl::MutexLock lock(&mu_);
-    if (cancelled_) return ClientCancelled();
-    storage_context_ = std::make_unique<grpc::ClientContext>();
-    context = storage_context_.get();
-  }
-  storage_writer_ = deps_.storage->ForCourse(metadata_.course_id())
-                        .PutSubmission(context, &storage_response_);
-  {
-    // From here on OnCancel cancels the storage call itself; a cancel that
-    // came while it was being started is caught here.
-    absl::MutexLock lock(&mu_);
-    storage_started_ = true;
-    if (cancelled_) return ClientCancelled();
-  }
-  PutSubmissionRequest header;
-  *header.mutable_header() = StorageHeader(metadata_, principal_, started_at_);
-  return WriteToStorage(header);
-}
-
-absl::Status UploadReactor::WriteToStorage(
-    const PutSubmissionRequest& request) {
-  if (storage_writer_->Write(request)) return absl::OkStatus();
-  // The stream broke; its status says why.
-  const grpc::Status status = storage_writer_->Finish();
-  storage_writer_.reset();
-  if (Cancelled()) return ClientCancelled();
-  if (status.ok()) {
-    return absl::InternalError(
-        "storage service closed the upload stream before the commit");
-  }
-  return PeerError("storage", FromGrpcStatus(status));
+absl::Status UploadReactor::StorageFailure(const absl::Status& status) {
+  return !status.ok() && Cancelled() ? ClientCancelled() : status;
 }
 
 bool UploadReactor::Cancelled() {
@@ -434,14 +411,7 @@ void UploadReactor::Fail(const absl::Status& status) {
   // stays beside them for the resume.
   if (spool_ != nullptr && MayResumeAfter(status)) spool_->Keep();
   spool_.reset();
-  if (storage_writer_ != nullptr) {
-    {
-      absl::MutexLock lock(&mu_);
-      storage_context_->TryCancel();
-    }
-    storage_writer_->Finish();  // CANCELLED; nothing was committed.
-    storage_writer_.reset();
-  }
+  storage_.Abandon();
   spdlog::warn(
       "event=upload_failed course={} item={} principal={} code={} msg=\"{}\"",
       metadata_.course_id(), metadata_.item_id(), principal_,

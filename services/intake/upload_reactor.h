@@ -17,7 +17,6 @@
 #include "common/storage_shards.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/server_callback.h"
-#include "grpcpp/support/sync_stream.h"
 #include "handin/deadline/v1/deadline_service.grpc.pb.h"
 #include "handin/intake/v1/intake_service.grpc.pb.h"
 #include "handin/storage/v1/storage_service.grpc.pb.h"
@@ -26,6 +25,7 @@
 #include "services/intake/principal_limits.h"
 #include "services/intake/resume.h"
 #include "services/intake/spool.h"
+#include "services/intake/storage_upload.h"
 #include "services/intake/upload_rules.h"
 #include "services/intake/upload_watchdog.h"
 
@@ -60,11 +60,13 @@ struct UploadDeps {
 // every write to the storage PutSubmission stream, the commit) runs on the
 // executor, one task at a time; the next message is read only once the
 // previous one has been handed on to storage, so a slow storage slows the
-// student's upload instead of filling intake's memory.
+// student's upload instead of filling intake's memory. A small new upload
+// is held in memory instead and stored in one call at the finish
+// (StorageUpload, IntakeOptions::held_upload_max_bytes).
 //
 // The response is the record storage committed (the receipt). Any failure,
 // including the client breaking or cancelling the stream, cancels the storage
-// stream before it is committed, so nothing partial is stored.
+// call before it is committed, so nothing partial is stored.
 //
 // Retries: when the metadata carries an idempotency key, the reactor first
 // asks storage which submission the key names (for this caller); if one
@@ -83,9 +85,10 @@ struct UploadDeps {
 // what storage holds under its key (QueryUpload) before anything else; the
 // upload then keeps the first attempt's started_at for the pre-check, the
 // verdict, the record and the completion window (which must not have
-// passed), and its chunks start at the offset. Every upload with an
-// idempotency key is opened on storage as resumable (StorageHeader), so
-// storage keeps the bytes of a stream that breaks.
+// passed), and its chunks start at the offset. Every streamed upload with
+// an idempotency key is opened on storage as resumable (StorageHeader), so
+// storage keeps the bytes of a stream that breaks; a held one has nothing
+// on storage until its commit, so it starts again from 0.
 //
 // Content: when the pre-check's Evaluate carries the item's content rule,
 // the declared size is checked against the rule before any byte is read,
@@ -128,13 +131,15 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   void OnDone() override;
 
  private:
-  using StorageWriter =
-      grpc::ClientWriterInterface<storage::v1::PutSubmissionRequest>;
-
   // Executor tasks. Each ends with exactly one of StartRead or Finish (via
   // Fail/Succeed) and touches nothing after it.
   void HandleMetadata();
   void HandleChunk();
+  // The work of HandleChunk: checks the chunk just read and hands it on (to
+  // the spool copy and storage). Without a spool copy, a held upload's
+  // chunk involves no I/O, so OnReadDone calls this itself. The status to
+  // Fail with otherwise.
+  absl::Status TakeChunk();
   void HandleFinish();
   void HandleStreamEnd();
   // Runs when the watchdog found a limit passed while a read was pending.
@@ -144,8 +149,9 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   void Respond(const grpc::Status& status);
 
   // Reads the next message, or fails the upload if it has passed a time
-  // limit. The last act of a task.
-  void ReadNext();
+  // limit (on the executor: `on_executor` is false on a gRPC callback
+  // thread). The last act of a task or of OnReadDone.
+  void ReadNext(bool on_executor = true);
   // Checks the spooled copy's SHA-256 and has the inspector judge it; on
   // acceptance puts the media type and warnings on `record`. The status to
   // Fail with otherwise.
@@ -163,11 +169,9 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   // window. Errors are already mapped for the student.
   absl::StatusOr<common::v1::Verdict> Evaluate(
       std::optional<absl::Time> completed_at);
-  // Opens the storage stream and sends its header.
-  absl::Status OpenStorage();
-  // Sends `request` on the storage stream; on a broken stream, returns the
-  // storage's status (mapped).
-  absl::Status WriteToStorage(const storage::v1::PutSubmissionRequest& request);
+  // `status` from storage_, or ClientCancelled if the client's cancelling
+  // the upload is why it failed.
+  absl::Status StorageFailure(const absl::Status& status);
   // Returns true if the client has cancelled the upload.
   bool Cancelled();
 
@@ -199,8 +203,8 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   absl::Time completed_at_;
   // The digest of the policy deadline judged by (from Evaluate).
   std::string policy_digest_;
-  storage::v1::PutSubmissionResponse storage_response_;
-  std::unique_ptr<StorageWriter> storage_writer_;
+  // Storage's side of the upload; its Cancel is thread-safe (OnCancel).
+  StorageUpload storage_;
   // 0 until registered with the watchdog.
   uint64_t watch_id_ = 0;
   // True from deps_.limits admitting the upload until Respond releases it.
@@ -213,12 +217,9 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   // The staged copy, only for an item with a content rule.
   std::unique_ptr<SpoolFile> spool_;
 
-  // Shared with OnCancel, which may run while a task is writing to storage.
+  // Shared with OnCancel, which may run while a task is running.
   absl::Mutex mu_;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
-  // Set once the storage call has started, so OnCancel may cancel it.
-  std::unique_ptr<grpc::ClientContext> storage_context_ ABSL_GUARDED_BY(mu_);
-  bool storage_started_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace handin::intake

@@ -49,8 +49,14 @@ inline void AttachStudent(grpc::ClientContext& context,
 
 class IntakeHarness {
  public:
-  explicit IntakeHarness(intake::IntakeOptions options = {})
-      : options_(options), clock_(HarnessStartTime()), executor_(4) {}
+  // Intake with `options`, except that every upload streams to storage
+  // (held_upload_max_bytes 0: the path most tests look at) unless
+  // `hold_small_uploads`, as deployed.
+  explicit IntakeHarness(intake::IntakeOptions options = {},
+                         bool hold_small_uploads = false)
+      : options_(StreamingUnless(hold_small_uploads, options)),
+        clock_(HarnessStartTime()),
+        executor_(4) {}
 
   ~IntakeHarness() {
     // Calls in flight end before anything they use goes away.
@@ -115,6 +121,11 @@ class IntakeHarness {
   }
 
  private:
+  static intake::IntakeOptions StreamingUnless(bool hold,
+                                               intake::IntakeOptions options) {
+    if (!hold) options.held_upload_max_bytes = 0;
+    return options;
+  }
   static std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
     return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   }

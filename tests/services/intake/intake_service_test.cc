@@ -214,7 +214,8 @@ UploadResult UploadTaking(IntakeHarness& harness, absl::Duration upload_takes) {
 
 TEST_F(IntakeServiceTest, AnOnTimeUploadCompletedWithinItsWindowIsJudgedOnce) {
   harness_.deadline().SetCompletionWindow(absl::Minutes(30));
-  harness_.deadline().SetVerdict(VERDICT_KIND_ON_TIME, "started 17:59: on time");
+  harness_.deadline().SetVerdict(VERDICT_KIND_ON_TIME,
+                                 "started 17:59: on time");
   const UploadResult result = UploadTaking(harness_, absl::Minutes(30));
   ASSERT_TRUE(result.status.ok()) << result.status.error_message();
   EXPECT_EQ(result.response.submission().verdict().kind(),
