@@ -37,6 +37,8 @@ class Executor {
   };
 
   absl::Mutex mu_;
+  // Signalled once per task (one idle worker wakes), and for all at stop.
+  absl::CondVar work_;
   std::deque<Task> tasks_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
