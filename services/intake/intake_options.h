@@ -19,8 +19,8 @@ struct IntakeOptions {
   // New uploads of at most this many bytes are held in memory until their
   // finish and stored with one StoreSubmission call (StorageUpload): a
   // deadline rush of small files costs storage one task and one synced write
-  // each. Nothing of such an upload is staged on storage before it is
-  // stored, so a broken one starts again from 0. 0 streams every upload.
+  // each. One whose stream breaks is then staged on storage, so its resume
+  // keeps its first start as a streamed one's does. 0 streams every upload.
   // At most max_chunk_bytes. Default 64 KiB.
   int64_t held_upload_max_bytes = int64_t{64} << 10;
   // Largest file accepted, checked against the metadata's declared size

@@ -63,8 +63,9 @@ ABSL_FLAG(int, max_refusals_per_minute, 20,
           "new uploads end RESOURCE_EXHAUSTED for the rest of it");
 ABSL_FLAG(int64_t, held_upload_max_bytes, int64_t{64} << 10,
           "new uploads of at most this many bytes are held in memory and "
-          "stored in one call at their finish (a broken one starts again "
-          "from 0); 0 streams every upload to storage; at most 1 MiB");
+          "stored in one call at their finish (staged for a resume if "
+          "their stream breaks); 0 streams every upload to storage; at most "
+          "1 MiB");
 ABSL_FLAG(absl::Duration, upload_idle_timeout, absl::Seconds(60),
           "an upload that sends nothing for this long ends "
           "DEADLINE_EXCEEDED");

@@ -5,6 +5,7 @@
 
 #include "common/grpc_status.h"
 #include "services/intake/upload_rules.h"
+#include "spdlog/spdlog.h"
 
 namespace handin::intake {
 namespace {
@@ -23,6 +24,7 @@ absl::Status StorageUpload::Start(
   call_timeout_ = call_timeout;
   if (header.resume_offset() == 0 && declared_size <= held_max_bytes) {
     held_ = true;
+    header_ = std::move(header);
     held_bytes_.reserve(static_cast<size_t>(declared_size));
     return absl::OkStatus();
   }
@@ -69,6 +71,36 @@ absl::StatusOr<storage::v1::PutSubmissionResponse> StorageUpload::Commit(
     return committed;
   }
   return std::move(response_);
+}
+
+void StorageUpload::StageForResume() {
+  if (!held_ || !header_.has_resumable()) return;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       absl::ToChronoMilliseconds(call_timeout_));
+  storage::v1::PutSubmissionResponse unused;
+  const auto writer = storage_->PutSubmission(&context, &unused);
+  storage::v1::PutSubmissionRequest request;
+  *request.mutable_header() = header_;
+  bool open = writer->Write(request);
+  if (open && !held_bytes_.empty()) {
+    request.mutable_chunk()->set_offset(0);
+    request.mutable_chunk()->set_data(held_bytes_);
+    open = writer->Write(request);
+  }
+  if (open) writer->WritesDone();
+  // Storage answers a stream that ends without its commit so, once it has
+  // staged what the stream carried.
+  const grpc::Status status = writer->Finish();
+  if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+    spdlog::info("event=held_upload_staged course={} bytes={}",
+                 header_.course_id(), held_bytes_.size());
+  } else {
+    spdlog::warn(
+        "event=held_upload_not_staged course={} bytes={} code={} msg=\"{}\"",
+        header_.course_id(), held_bytes_.size(),
+        static_cast<int>(status.error_code()), status.error_message());
+  }
 }
 
 void StorageUpload::Abandon() {

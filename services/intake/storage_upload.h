@@ -22,9 +22,9 @@ namespace handin::intake {
 // the commit and sent in one StoreSubmission call
 // (IntakeOptions::held_upload_max_bytes). A small upload thus costs
 // storage one task and one synced write instead of a stream of three
-// messages; the price is that nothing of it is staged on storage before its
-// commit, so a broken one starts again from 0 (a resume would have
-// resent all of it anyway, as it is small).
+// messages. Nothing of it is on storage before its commit; if its stream
+// breaks, StageForResume puts what was held there as a broken resumable
+// stream would have left it, so the resume keeps the first start.
 //
 // Errors are for the student, mapped by PeerError("storage", ...); after
 // Cancel, calls fail CANCELLED. One task at a time calls Start, Append,
@@ -59,6 +59,13 @@ class StorageUpload {
   absl::StatusOr<storage::v1::PutSubmissionResponse> Commit(
       common::v1::SubmissionRecord record);
 
+  // For a held upload with an idempotency key whose stream broke (the
+  // student may resume it): stages the header and the bytes held so far on
+  // storage with a resumable stream ended without a commit, as a streamed
+  // upload would have left them. Best effort (logged), bounded by the call
+  // timeout, not stopped by Cancel. Nothing for any other upload.
+  void StageForResume();
+
   // Ends a stream that is still open without committing it (storage then
   // keeps the staged bytes of a resumable upload, and nothing else) and
   // drops held bytes.
@@ -80,6 +87,8 @@ class StorageUpload {
   storage::v1::StorageService::StubInterface* storage_ = nullptr;
   absl::Duration call_timeout_;
   bool held_ = false;
+  // A held upload's header and bytes.
+  storage::v1::PutHeader header_;
   std::string held_bytes_;
   storage::v1::PutSubmissionResponse response_;
   std::unique_ptr<

@@ -409,7 +409,10 @@ bool UploadReactor::Cancelled() {
 void UploadReactor::Fail(const absl::Status& status) {
   // Storage keeps the bytes of a broken resumable stream; the spool copy
   // stays beside them for the resume.
-  if (spool_ != nullptr && MayResumeAfter(status)) spool_->Keep();
+  if (MayResumeAfter(status)) {
+    if (spool_ != nullptr) spool_->Keep();
+    storage_.StageForResume();
+  }
   spool_.reset();
   storage_.Abandon();
   spdlog::warn(

@@ -87,8 +87,8 @@ struct UploadDeps {
 // verdict, the record and the completion window (which must not have
 // passed), and its chunks start at the offset. Every streamed upload with
 // an idempotency key is opened on storage as resumable (StorageHeader), so
-// storage keeps the bytes of a stream that breaks; a held one has nothing
-// on storage until its commit, so it starts again from 0.
+// storage keeps the bytes of a stream that breaks; a held one is staged
+// there when its stream breaks (StorageUpload::StageForResume).
 //
 // Content: when the pre-check's Evaluate carries the item's content rule,
 // the declared size is checked against the rule before any byte is read,

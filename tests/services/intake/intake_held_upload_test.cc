@@ -3,6 +3,9 @@
 
 #include <string>
 
+#include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
+#include "common/metrics.h"
 #include "common/proto_time.h"
 #include "common/sha256.h"
 #include "gmock/gmock.h"
@@ -24,6 +27,21 @@ using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
 constexpr int64_t kHeldMax = 16;
+constexpr absl::Duration kWait = absl::Seconds(10);
+
+// File bytes intake has accepted from students in this process so far.
+int64_t BytesIntakeTook() {
+  const std::string text = metrics::Registry::Default().Exposition();
+  const std::string kSeries = "\nhandin_intake_received_bytes_total ";
+  const size_t at = text.find(kSeries);
+  int64_t bytes = 0;
+  if (at != std::string::npos) {
+    const size_t start = at + kSeries.size();
+    (void)absl::SimpleAtoi(text.substr(start, text.find('\n', start) - start),
+                           &bytes);
+  }
+  return bytes;
+}
 
 class IntakeHeldUploadTest : public ::testing::Test {
  protected:
@@ -134,17 +152,61 @@ TEST_F(IntakeHeldUploadTest, BadHeldBytesAreRefusedAndRecordedStoringNothing) {
   EXPECT_EQ(harness_.storage().streams_opened(), 0);
 }
 
-TEST_F(IntakeHeldUploadTest, AHeldUploadCancelledBeforeItsFinishStoresNothing) {
+TEST_F(IntakeHeldUploadTest, ABrokenHeldUploadIsStagedAndResumesFromItsStart) {
+  const absl::Time first_start = harness_.clock().Now();
+  const int64_t taken_before = BytesIntakeTook();
+  {
+    grpc::ClientContext context;
+    ::handin::testing::AttachStudent(context, "alice");
+    v1::UploadResponse response;
+    auto stub = harness_.NewIntakeStub();
+    auto writer = stub->Upload(&context, &response);
+    ASSERT_TRUE(writer->Write(Metadata("hello")));
+    ASSERT_TRUE(writer->Write(Chunk(0, "hel")));
+    // Once intake holds the chunk, the connection drops.
+    for (int i = 0; i < 1000 && BytesIntakeTook() < taken_before + 3; ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    ASSERT_EQ(BytesIntakeTook(), taken_before + 3);
+    context.TryCancel();
+    EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  // Intake stages what it held, as a broken stream leaves it.
+  ASSERT_TRUE(harness_.storage().WaitForClosedStreams(1, kWait));
+  EXPECT_EQ(harness_.storage().stores_received(), 0);
+  EXPECT_THAT(harness_.storage().committed(), IsEmpty());
+  const auto staged = harness_.storage().StagedUploadOf(
+      ::handin::testing::kCourse, "alice", "key-1");
+  ASSERT_TRUE(staged.has_value());
+  EXPECT_EQ(staged->staged_bytes(), 3);
+
+  // Past the deadline, the resume keeps the first start.
+  harness_.clock().Advance(absl::Minutes(10));
+  v1::UploadRequest metadata = Metadata("hello");
+  metadata.mutable_metadata()->set_resume_offset(3);
+  const UploadResult resumed =
+      SendUpload(harness_, {metadata, Chunk(3, "lo"), Finish()}, "alice");
+  ASSERT_TRUE(resumed.status.ok()) << resumed.status.error_message();
+  EXPECT_EQ(FromProtoTimestamp(resumed.response.submission().started_at()),
+            first_start);
+  EXPECT_EQ(harness_.storage().ContentOf(
+                resumed.response.submission().submission_id()),
+            "hello");
+}
+
+TEST_F(IntakeHeldUploadTest, AHeldUploadWithoutAKeyCancelledStoresNothing) {
   grpc::ClientContext context;
   ::handin::testing::AttachStudent(context, "alice");
   v1::UploadResponse response;
   auto stub = harness_.NewIntakeStub();
   auto writer = stub->Upload(&context, &response);
-  ASSERT_TRUE(writer->Write(Metadata("hello")));
+  ASSERT_TRUE(writer->Write(Metadata("hello", ::handin::testing::kItem, "")));
   ASSERT_TRUE(writer->Write(Chunk(0, "hello")));
+  ASSERT_TRUE(harness_.deadline().WaitForEvaluations(1, kWait));
   context.TryCancel();
   EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
   EXPECT_EQ(harness_.storage().stores_received(), 0);
+  EXPECT_EQ(harness_.storage().streams_opened(), 0);
   EXPECT_THAT(harness_.storage().committed(), IsEmpty());
 }
 
