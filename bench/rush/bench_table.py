@@ -112,8 +112,8 @@ def main():
     print(f"Machine: {facts.get('cpu', '?')}, {facts.get('memory', '?')}, "
           f"disk {facts.get('disk', '?')}; load average before "
           f"{facts.get('load_before', '?')}, after {facts.get('load_after', '?')}")
-    if facts.get("extra_flags", "intake: none; storage: none") != \
-            "intake: none; storage: none":
+    no_flags = "intake: none; storage: none; deadline: none"
+    if facts.get("extra_flags", no_flags) != no_flags:
         print(f"Flags beyond the defaults: {facts['extra_flags']}")
     print()
     print("| scenario | measure | disk limit (fio, data dir) | nginx PUT "

@@ -64,13 +64,14 @@ void ApplyExtension(const Course& course, const Extension* extension,
 DeadlineServiceImpl::DeadlineServiceImpl(
     std::shared_ptr<const Course> course, const Clock& clock,
     const CallAuthenticator& authenticator,
-    std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage)
+    std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage,
+    int io_threads)
     : course_(std::move(course)),
       clock_(clock),
       authenticator_(authenticator),
       storage_(std::move(storage)) {
   // Each handler holds a thread for the length of its storage reads.
-  if (storage_ != nullptr) executor_ = std::make_unique<Executor>(4);
+  if (storage_ != nullptr) executor_ = std::make_unique<Executor>(io_threads);
 }
 
 DeadlineServiceImpl::~DeadlineServiceImpl() { executor_.reset(); }

@@ -47,12 +47,13 @@ class DeadlineServiceImpl final
   // `authenticator` (not owned, outlives the service) names the staff member
   // who grants, revokes or lists extensions: the token's subject, never a
   // request field. `storage` (may be null: extensions disabled) keeps the
-  // extensions.
+  // extensions; the handlers that read it run on `io_threads` threads.
   DeadlineServiceImpl(
       std::shared_ptr<const Course> course, const Clock& clock,
       const CallAuthenticator& authenticator,
       std::unique_ptr<handin::storage::v1::StorageService::StubInterface>
-          storage = nullptr);
+          storage = nullptr,
+      int io_threads = 16);
   // Runs the calls queued on the executor first; stop the server before.
   ~DeadlineServiceImpl() override;
 

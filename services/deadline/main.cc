@@ -32,6 +32,9 @@ ABSL_FLAG(std::string, storage_addr, "",
           "course's shard is called (docs/deploy.md). Empty (the default) "
           "disables extensions: verdicts ignore them and the extension RPCs "
           "fail with FAILED_PRECONDITION");
+ABSL_FLAG(int, io_threads, 16,
+          "threads for calls that read storage (extensions, late days); "
+          "each holds one for the length of its reads");
 ABSL_FLAG(std::string, check_policy, "",
           "FILE: load and validate the policy in FILE (spelled "
           "--check-policy FILE or --check_policy=FILE), print its warnings "
@@ -116,6 +119,11 @@ int main(int argc, char** argv) {
                (*course)->id(), path, (*course)->items().size(),
                (*course)->warnings().size());
 
+  const int io_threads = absl::GetFlag(FLAGS_io_threads);
+  if (io_threads < 1) {
+    std::fprintf(stderr, "handin-deadline: --io_threads must be at least 1\n");
+    return 2;
+  }
   std::unique_ptr<handin::storage::v1::StorageService::StubInterface> storage;
   if (const std::string addr = absl::GetFlag(FLAGS_storage_addr);
       !addr.empty()) {
@@ -148,7 +156,7 @@ int main(int argc, char** argv) {
   const handin::SystemClock clock;
   handin::deadline::DeadlineServiceImpl service(
       std::shared_ptr<const handin::deadline::Course>(*std::move(course)),
-      clock, **authenticator, std::move(storage));
+      clock, **authenticator, std::move(storage), io_threads);
   const absl::Status served = handin::ServeUntilSignalled(
       "deadline",
       handin::ServerOptionsFromFlags("127.0.0.1:50052", *authenticator),
