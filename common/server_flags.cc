@@ -1,5 +1,9 @@
 #include "common/server_flags.h"
 
+#include <malloc.h>
+
+#include <cstdlib>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -134,6 +138,9 @@ ChannelTlsOptions PeerChannelOptionsFromFlags() {
 std::vector<char*> ParseServerFlags(int argc, char** argv,
                                     const std::string& usage) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) {
+    mallopt(M_ARENA_MAX, kServerMallocArenas);
+  }
   return ParseFlags(argc, argv, usage);
 }
 
