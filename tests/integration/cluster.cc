@@ -10,16 +10,19 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/caller.h"
 #include "common/request_id.h"
 #include "common/sha256.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
+#include "httplib.h"
 #include "tests/services/inspect/fixtures.h"
 
 namespace handin::testing {
@@ -333,11 +336,12 @@ grpc::Status UploadDirect(Cluster& cluster, const DirectUpload& upload,
                               ? Sha256::Of(upload.content)
                               : upload.declared_sha256_hex);
   metadata.set_idempotency_key(upload.key);
+  metadata.set_resume_offset(upload.resume_offset);
   bool open = writer->Write(message);
   const absl::string_view content = upload.content;
   const size_t chunk_bytes =
       upload.chunk_bytes > 0 ? upload.chunk_bytes : content.size();
-  size_t offset = 0;
+  size_t offset = static_cast<size_t>(upload.resume_offset);
   do {  // one chunk at least, even of no bytes
     const absl::string_view data = content.substr(offset, chunk_bytes);
     message.mutable_chunk()->set_offset(static_cast<int64_t>(offset));
@@ -345,6 +349,10 @@ grpc::Status UploadDirect(Cluster& cluster, const DirectUpload& upload,
     open = open && writer->Write(message);
     offset += data.size();
   } while (open && offset < content.size());
+  if (open && upload.cut_before_finish && upload.cut_before_finish()) {
+    context.TryCancel();
+    return writer->Finish();
+  }
   if (open) {
     if (finish_sent != nullptr) *finish_sent = true;
     message.mutable_finish();
@@ -352,6 +360,25 @@ grpc::Status UploadDirect(Cluster& cluster, const DirectUpload& upload,
   }
   writer->WritesDone();
   return writer->Finish();
+}
+
+std::string ScrapeMetrics(const Cluster& cluster, const std::string& service) {
+  httplib::Client client("127.0.0.1", cluster.MetricsPort(service));
+  client.set_read_timeout(10);
+  httplib::Result result = client.Get("/metrics");
+  if (!result || result->status != 200) return "";
+  return result->body;
+}
+
+double MetricSample(const std::string& exposition, const std::string& series) {
+  for (absl::string_view line : absl::StrSplit(exposition, '\n')) {
+    double value = 0;
+    if (absl::ConsumePrefix(&line, series) && absl::ConsumePrefix(&line, " ") &&
+        absl::SimpleAtod(line, &value)) {
+      return value;
+    }
+  }
+  return 0;
 }
 
 grpc::Status UploadDirect(Cluster& cluster, const std::string& user,

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -168,6 +169,13 @@ struct DirectUpload {
   // The request id (x-request-id) the call carries; empty: none, intake
   // makes one.
   std::string request_id;
+  // A resume: the metadata's resume_offset, and the first byte of
+  // `content` sent.
+  int64_t resume_offset = 0;
+  // Called once every chunk has been written; when it returns true the call
+  // is cancelled instead of finished (a connection dropped before the
+  // finish). Unset: the finish is sent.
+  std::function<bool()> cut_before_finish;
 };
 
 // Sends `upload` to the cluster's intake (metadata, chunks, finish) and
@@ -178,6 +186,12 @@ struct DirectUpload {
 grpc::Status UploadDirect(Cluster& cluster, const DirectUpload& upload,
                           intake::v1::UploadResponse* response,
                           bool* finish_sent = nullptr);
+// `service`'s whole /metrics exposition, fetched over HTTP ("" if none).
+std::string ScrapeMetrics(const Cluster& cluster, const std::string& service);
+// The value of the sample `series` (name and labels exactly as exposed) in
+// `exposition`; 0 when absent (a labeled series appears when first used).
+double MetricSample(const std::string& exposition, const std::string& series);
+
 // UploadDirect for `content` for `item` of the reference course as `user`,
 // in one chunk, with idempotency key `key`.
 grpc::Status UploadDirect(Cluster& cluster, const std::string& user,

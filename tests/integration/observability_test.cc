@@ -24,32 +24,10 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-// `service`'s whole /metrics exposition, fetched over HTTP ("" if none).
-std::string Scrape(const Cluster& cluster, const std::string& service) {
-  httplib::Client client("127.0.0.1", cluster.MetricsPort(service));
-  client.set_read_timeout(10);
-  httplib::Result result = client.Get("/metrics");
-  if (!result || result->status != 200) return "";
-  return result->body;
-}
-
-// The value of the sample `series` (name and labels exactly as exposed) in
-// `exposition`; 0 when absent (a labeled series appears when first used).
-double Sample(const std::string& exposition, const std::string& series) {
-  for (absl::string_view line : absl::StrSplit(exposition, '\n')) {
-    double value = 0;
-    if (absl::ConsumePrefix(&line, series) && absl::ConsumePrefix(&line, " ") &&
-        absl::SimpleAtod(line, &value)) {
-      return value;
-    }
-  }
-  return 0;
-}
-
 // How much `series` grew from `before` to `after`.
 double Growth(const std::string& before, const std::string& after,
               const std::string& series) {
-  return Sample(after, series) - Sample(before, series);
+  return MetricSample(after, series) - MetricSample(before, series);
 }
 
 // The lines of `log` that end with request id `id` and contain `part`.
@@ -91,8 +69,8 @@ Cluster* ObservabilityTest::cluster_ = nullptr;
 absl::Status* ObservabilityTest::start_status_ = nullptr;
 
 TEST_F(ObservabilityTest, AnUploadMovesIntakeAndStorageMetricsAndLogsItsId) {
-  const std::string intake_before = Scrape(*cluster_, "intake");
-  const std::string storage_before = Scrape(*cluster_, "storage");
+  const std::string intake_before = ScrapeMetrics(*cluster_, "intake");
+  const std::string storage_before = ScrapeMetrics(*cluster_, "storage");
   ASSERT_THAT(intake_before,
               HasSubstr("# TYPE handin_intake_uploads_in_flight"))
       << "intake serves no /metrics:\n"
@@ -115,7 +93,7 @@ TEST_F(ObservabilityTest, AnUploadMovesIntakeAndStorageMetricsAndLogsItsId) {
       common::v1::VerdictKind_Name(response.submission().verdict().kind()),
       "VERDICT_KIND_"));
 
-  const std::string intake_after = Scrape(*cluster_, "intake");
+  const std::string intake_after = ScrapeMetrics(*cluster_, "intake");
   EXPECT_EQ(
       Growth(intake_before, intake_after, "handin_intake_received_bytes_total"),
       size);
@@ -126,7 +104,7 @@ TEST_F(ObservabilityTest, AnUploadMovesIntakeAndStorageMetricsAndLogsItsId) {
   EXPECT_EQ(Growth(intake_before, intake_after,
                    Handled("/handin.intake.v1.IntakeService/Upload", "OK")),
             1);
-  const std::string storage_after = Scrape(*cluster_, "storage");
+  const std::string storage_after = ScrapeMetrics(*cluster_, "storage");
   EXPECT_EQ(Growth(storage_before, storage_after,
                    "handin_storage_received_bytes_total"),
             size);
@@ -166,7 +144,7 @@ TEST_F(ObservabilityTest, AnUploadMovesIntakeAndStorageMetricsAndLogsItsId) {
 }
 
 TEST_F(ObservabilityTest, ARefusedUploadIsCountedByItsCode) {
-  const std::string before = Scrape(*cluster_, "intake");
+  const std::string before = ScrapeMetrics(*cluster_, "intake");
   DirectUpload upload{.user = "ari",
                       .item = "project-report",
                       .content = PdfBytes(1),
@@ -176,7 +154,7 @@ TEST_F(ObservabilityTest, ARefusedUploadIsCountedByItsCode) {
   const grpc::Status status = UploadDirect(*cluster_, upload, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::DATA_LOSS)
       << status.error_message();
-  const std::string after = Scrape(*cluster_, "intake");
+  const std::string after = ScrapeMetrics(*cluster_, "intake");
   EXPECT_EQ(Growth(before, after,
                    "handin_intake_refused_uploads_total{code=\"DATA_LOSS\"}"),
             1);

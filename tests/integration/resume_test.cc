@@ -3,12 +3,16 @@
 // the first connection part-way; the client asks intake how much it holds,
 // says it resumes, sends the rest, and gets a receipt. Storage then holds
 // exactly one submission of the student for the item, whose bytes (read
-// back through grading) hash to the receipt's SHA-256.
+// back through grading) hash to the receipt's SHA-256. A small upload, which
+// intake holds instead of streaming, is staged on storage when it is cut,
+// and its resume keeps the first start.
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "common/caller.h"
 #include "common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -122,6 +126,71 @@ TEST_F(ResumeEndToEndTest, ADroppedConnectionIsResumedAndStoredOnce) {
   EXPECT_EQ(stored[0].size_bytes(), static_cast<int64_t>(bytes.size()));
   EXPECT_THAT(submit.out, HasSubstr(stored[0].submission_id()));
   EXPECT_EQ(StoredSha256(stored[0].submission_id()), sha);
+}
+
+TEST_F(ResumeEndToEndTest, ASmallUploadCutBeforeItsFinishResumesFromItsStart) {
+  // Small enough for intake to hold it and store it in one call
+  // (--held_upload_max_bytes): nothing is on storage until the cut.
+  const std::string bytes = CodeZip(20 << 10, 9);
+  ASSERT_LE(bytes.size(), size_t{64} << 10);
+  const size_t half = bytes.size() / 2;
+  constexpr char kTaken[] = "handin_intake_received_bytes_total";
+  const double taken_before =
+      MetricSample(ScrapeMetrics(cluster_, "intake"), kTaken);
+
+  DirectUpload first{.user = kStudent,
+                     .item = kItem,
+                     .content = bytes.substr(0, half),
+                     .key = "held-cut-key",
+                     .file_name = "code.zip"};
+  first.declared_size = static_cast<int64_t>(bytes.size());
+  first.declared_sha256_hex = Sha256::Of(bytes);
+  // The connection drops once intake holds the first half.
+  first.cut_before_finish = [&] {
+    for (int i = 0; i < 500; ++i) {
+      if (MetricSample(ScrapeMetrics(cluster_, "intake"), kTaken) >=
+          taken_before + static_cast<double>(half)) {
+        return true;
+      }
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    ADD_FAILURE() << "intake never took the first half";
+    return true;
+  };
+  intake::v1::UploadResponse response;
+  EXPECT_EQ(UploadDirect(cluster_, first, &response).error_code(),
+            grpc::StatusCode::CANCELLED);
+
+  // Intake staged what it held on storage, with the first start.
+  auto intake = intake::v1::IntakeService::NewStub(cluster_.Channel("intake"));
+  intake::v1::QueryWriteStatusResponse held;
+  for (int i = 0; i < 500 && held.committed_size() == 0; ++i) {
+    grpc::ClientContext context;
+    AttachToken(context, cluster_.Token(Role::kStudent, kStudent));
+    intake::v1::QueryWriteStatusRequest request;
+    request.set_course_id(kCourse);
+    request.set_idempotency_key("held-cut-key");
+    ASSERT_TRUE(intake->QueryWriteStatus(&context, request, &held).ok());
+    if (held.committed_size() == 0) absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_EQ(held.committed_size(), static_cast<int64_t>(half))
+      << cluster_.LogTail("intake");
+  ASSERT_TRUE(held.has_started_at());
+
+  DirectUpload rest{.user = kStudent,
+                    .item = kItem,
+                    .content = bytes,
+                    .key = "held-cut-key",
+                    .file_name = "code.zip"};
+  rest.resume_offset = held.committed_size();
+  const grpc::Status resumed = UploadDirect(cluster_, rest, &response);
+  ASSERT_TRUE(resumed.ok()) << resumed.error_message() << "\n"
+                            << cluster_.LogTail("intake");
+  EXPECT_EQ(response.submission().started_at().SerializeAsString(),
+            held.started_at().SerializeAsString());
+  const std::vector<common::v1::SubmissionRecord> stored = Submissions();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(StoredSha256(stored[0].submission_id()), Sha256::Of(bytes));
 }
 
 }  // namespace
