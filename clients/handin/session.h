@@ -4,7 +4,6 @@
 // What every handin command shares: the global options, where it writes,
 // the connection to intake, one unary call and how failures are reported.
 
-#include <chrono>
 #include <istream>
 #include <memory>
 #include <ostream>
@@ -14,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/call_deadline.h"
 #include "common/caller.h"
 #include "grpcpp/client_context.h"
 #include "handin/intake/v1/intake_service.grpc.pb.h"
@@ -95,8 +95,7 @@ grpc::Status CallIntake(
     const GlobalOptions& options, const Request& request, Response* response) {
   grpc::ClientContext context;
   PrepareContext(context, options);
-  context.set_deadline(std::chrono::system_clock::now() +
-                       absl::ToChronoMilliseconds(kCallTimeout));
+  SetDeadlineAfter(context, kCallTimeout);
   return (stub.*method)(&context, request, response);
 }
 

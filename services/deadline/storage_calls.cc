@@ -1,16 +1,14 @@
 #include "services/deadline/storage_calls.h"
 
-#include <chrono>
-
 #include "absl/strings/str_cat.h"
+#include "common/call_deadline.h"
 #include "common/grpc_status.h"
 
 namespace handin::deadline {
 
 std::unique_ptr<grpc::ClientContext> StorageContext() {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(5));
+  SetDeadlineAfter(*context, absl::Seconds(5));
   return context;
 }
 

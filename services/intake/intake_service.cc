@@ -1,11 +1,11 @@
 #include "services/intake/intake_service.h"
 
-#include <chrono>
 #include <initializer_list>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/call_deadline.h"
 #include "common/grpc_status.h"
 #include "services/intake/intake_metrics.h"
 #include "services/intake/resume.h"
@@ -202,8 +202,7 @@ absl::Status IntakeServiceImpl::ListFromStorage(
   request.set_course_id(course_id);
   request.set_principal(principal);
   grpc::ClientContext call;
-  call.set_deadline(std::chrono::system_clock::now() +
-                    absl::ToChronoMilliseconds(options_.peer_call_timeout));
+  SetDeadlineAfter(call, options_.peer_call_timeout);
   const grpc::Status status =
       (storage_.ForCourse(course_id).*method)(&call, request, response);
   return PeerError("storage", FromGrpcStatus(status));
@@ -231,8 +230,7 @@ grpc::ServerUnaryReactor* IntakeServiceImpl::ForwardToDeadline(
   executor_.Schedule([this, reactor, rpc, method, response,
                       request = std::move(request)] {
     grpc::ClientContext call;
-    call.set_deadline(std::chrono::system_clock::now() +
-                      absl::ToChronoMilliseconds(options_.peer_call_timeout));
+    SetDeadlineAfter(call, options_.peer_call_timeout);
     const grpc::Status status =
         (deadline_.get()->*method)(&call, request, response);
     if (!status.ok()) {

@@ -1,7 +1,6 @@
 #include "services/intake/refusals.h"
 
-#include <chrono>
-
+#include "common/call_deadline.h"
 #include "common/grpc_status.h"
 #include "common/proto_time.h"
 #include "grpcpp/client_context.h"
@@ -39,9 +38,7 @@ absl::Status RecordRefusal(storage::v1::StorageService::StubInterface& storage,
   storage::v1::RecordRefusalRequest request;
   *request.mutable_attempt() = MakeRefusedAttempt(facts, refusal);
   grpc::ClientContext context;
-  // Transport deadlines are real elapsed time, not the domain clock.
-  context.set_deadline(std::chrono::system_clock::now() +
-                       absl::ToChronoMilliseconds(timeout));
+  SetDeadlineAfter(context, timeout);
   storage::v1::RecordRefusalResponse response;
   const grpc::Status status =
       storage.RecordRefusal(&context, request, &response);

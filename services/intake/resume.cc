@@ -2,10 +2,10 @@
 
 #include <sys/stat.h>
 
-#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/call_deadline.h"
 #include "common/grpc_status.h"
 #include "common/proto_time.h"
 #include "grpcpp/client_context.h"
@@ -14,14 +14,6 @@
 #include "spdlog/spdlog.h"
 
 namespace handin::intake {
-namespace {
-
-// Transport deadlines are real elapsed time, not the domain clock.
-std::chrono::system_clock::time_point DeadlineAfter(absl::Duration timeout) {
-  return std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout);
-}
-
-}  // namespace
 
 absl::StatusOr<Resumption> CheckResume(
     const v1::UploadMetadata& metadata,
@@ -136,7 +128,7 @@ absl::StatusOr<storage::v1::QueryUploadResponse> QueryStorage(
   request.set_principal(principal);
   request.set_idempotency_key(key);
   grpc::ClientContext context;
-  context.set_deadline(DeadlineAfter(timeout));
+  SetDeadlineAfter(context, timeout);
   storage::v1::QueryUploadResponse response;
   const grpc::Status status = storage.QueryUpload(&context, request, &response);
   if (!status.ok()) return PeerError("storage", FromGrpcStatus(status));
@@ -152,7 +144,7 @@ std::optional<common::v1::SubmissionRecord> LookUpPrior(
   request.set_principal(principal);
   request.set_idempotency_key(metadata.idempotency_key());
   grpc::ClientContext context;
-  context.set_deadline(DeadlineAfter(timeout));
+  SetDeadlineAfter(context, timeout);
   storage::v1::LookupIdempotencyKeyResponse response;
   const grpc::Status status =
       storage.LookupIdempotencyKey(&context, request, &response);

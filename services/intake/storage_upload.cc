@@ -1,8 +1,8 @@
 #include "services/intake/storage_upload.h"
 
-#include <chrono>
 #include <utility>
 
+#include "common/call_deadline.h"
 #include "common/grpc_status.h"
 #include "services/intake/upload_rules.h"
 #include "spdlog/spdlog.h"
@@ -11,7 +11,8 @@ namespace handin::intake {
 namespace {
 
 absl::Status UploadCancelled() {
-  return absl::CancelledError("the upload was cancelled; nothing was stored");
+  return absl::CancelledError(
+      "the client cancelled the upload; nothing was stored");
 }
 
 }  // namespace
@@ -60,7 +61,7 @@ absl::StatusOr<storage::v1::PutSubmissionResponse> StorageUpload::Commit(
     held_bytes_.clear();
     const grpc::Status status =
         storage_->StoreSubmission(*context, request, &response_);
-    if (!status.ok()) return PeerError("storage", FromGrpcStatus(status));
+    if (!status.ok()) return CallFailed(status);
     return std::move(response_);
   }
   storage::v1::PutSubmissionRequest request;
@@ -76,8 +77,7 @@ absl::StatusOr<storage::v1::PutSubmissionResponse> StorageUpload::Commit(
 void StorageUpload::StageForResume() {
   if (!held_ || !header_.has_resumable()) return;
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       absl::ToChronoMilliseconds(call_timeout_));
+  SetDeadlineAfter(context, call_timeout_);
   storage::v1::PutSubmissionResponse unused;
   const auto writer = storage_->PutSubmission(&context, &unused);
   storage::v1::PutSubmissionRequest request;
@@ -126,9 +126,7 @@ absl::StatusOr<grpc::ClientContext*> StorageUpload::NewCall(
   if (cancelled_) return UploadCancelled();
   context_ = std::make_unique<grpc::ClientContext>();
   if (timeout != absl::InfiniteDuration()) {
-    // Transport deadlines are real elapsed time, not the domain clock.
-    context_->set_deadline(std::chrono::system_clock::now() +
-                           absl::ToChronoMilliseconds(timeout));
+    SetDeadlineAfter(*context_, timeout);
   }
   return context_.get();
 }
@@ -148,7 +146,10 @@ absl::Status StorageUpload::Write(
 absl::Status StorageUpload::FinishStream() {
   const grpc::Status status = writer_->Finish();
   writer_.reset();
-  if (status.ok()) return absl::OkStatus();
+  return status.ok() ? absl::OkStatus() : CallFailed(status);
+}
+
+absl::Status StorageUpload::CallFailed(const grpc::Status& status) {
   {
     absl::MutexLock lock(&mu_);
     if (cancelled_) return UploadCancelled();

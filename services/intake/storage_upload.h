@@ -27,8 +27,9 @@ namespace handin::intake {
 // stream would have left it, so the resume keeps the first start.
 //
 // Errors are for the student, mapped by PeerError("storage", ...); after
-// Cancel, calls fail CANCELLED. One task at a time calls Start, Append,
-// Commit and Abandon; Cancel may come from any thread at any time.
+// Cancel, calls fail CANCELLED ("the client cancelled the upload"). One task at
+// a time calls Start, Append, Commit and Abandon; Cancel may come from any
+// thread at any time.
 class StorageUpload {
  public:
   StorageUpload() = default;
@@ -81,8 +82,11 @@ class StorageUpload {
   absl::StatusOr<grpc::ClientContext*> NewCall(absl::Duration timeout);
   // Sends `request` on the stream; the stream's status when it broke.
   absl::Status Write(const storage::v1::PutSubmissionRequest& request);
-  // The stream's status once it has ended (Finish), mapped.
+  // The stream's status once it has ended (Finish), mapped by CallFailed.
   absl::Status FinishStream();
+  // A failed call's status for the student: CANCELLED after Cancel (the
+  // client went away), PeerError("storage", ...) otherwise.
+  absl::Status CallFailed(const grpc::Status& status);
 
   storage::v1::StorageService::StubInterface* storage_ = nullptr;
   absl::Duration call_timeout_;

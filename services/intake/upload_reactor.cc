@@ -1,9 +1,9 @@
 #include "services/intake/upload_reactor.h"
 
-#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/call_deadline.h"
 #include "common/grpc_status.h"
 #include "common/proto_time.h"
 #include "common/request_id.h"
@@ -16,12 +16,6 @@ namespace handin::intake {
 namespace {
 
 using common::v1::Verdict;
-
-// Transport deadlines are real elapsed time, not the domain clock (which a
-// test may have set to any instant).
-std::chrono::system_clock::time_point DeadlineAfter(absl::Duration timeout) {
-  return std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout);
-}
 
 absl::Status ClientCancelled() {
   return absl::CancelledError(
@@ -217,7 +211,7 @@ void UploadReactor::HandleMetadata() {
           metadata_.size_bytes(), deps_.options->held_upload_max_bytes,
           deps_.options->peer_call_timeout);
       !opened.ok()) {
-    return Fail(StorageFailure(opened));
+    return Fail(opened);
   }
   phase_ = UploadPhase::kReceivingChunks;
   spdlog::info(
@@ -269,7 +263,7 @@ absl::Status UploadReactor::TakeChunk() {
       return spooled;
     }
   }
-  return StorageFailure(storage_.Append(chunk));
+  return storage_.Append(chunk);
 }
 
 void UploadReactor::HandleFinish() {
@@ -306,7 +300,7 @@ void UploadReactor::HandleFinish() {
   }
   absl::StatusOr<storage::v1::PutSubmissionResponse> stored =
       storage_.Commit(std::move(record));
-  if (!stored.ok()) return Fail(StorageFailure(stored.status()));
+  if (!stored.ok()) return Fail(stored.status());
   spdlog::info(
       "event=upload_committed course={} item={} principal={} "
       "submission_id={} size={} verdict={}",
@@ -382,7 +376,7 @@ absl::StatusOr<Verdict> UploadReactor::Evaluate(
     *request.mutable_completed_at() = ToProtoTimestamp(*completed_at);
   }
   grpc::ClientContext context;
-  context.set_deadline(DeadlineAfter(deps_.options->peer_call_timeout));
+  SetDeadlineAfter(context, deps_.options->peer_call_timeout);
   deadline::v1::EvaluateResponse response;
   const grpc::Status status =
       deps_.deadline->Evaluate(&context, request, &response);
@@ -395,10 +389,6 @@ absl::StatusOr<Verdict> UploadReactor::Evaluate(
     }
   }
   return std::move(*response.mutable_verdict());
-}
-
-absl::Status UploadReactor::StorageFailure(const absl::Status& status) {
-  return !status.ok() && Cancelled() ? ClientCancelled() : status;
 }
 
 bool UploadReactor::Cancelled() {

@@ -169,9 +169,6 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   // window. Errors are already mapped for the student.
   absl::StatusOr<common::v1::Verdict> Evaluate(
       std::optional<absl::Time> completed_at);
-  // `status` from storage_, or ClientCancelled if the client's cancelling
-  // the upload is why it failed.
-  absl::Status StorageFailure(const absl::Status& status);
   // Returns true if the client has cancelled the upload.
   bool Cancelled();
 

@@ -10,12 +10,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/caller.h"
 #include "common/request_id.h"
@@ -368,17 +366,6 @@ std::string ScrapeMetrics(const Cluster& cluster, const std::string& service) {
   httplib::Result result = client.Get("/metrics");
   if (!result || result->status != 200) return "";
   return result->body;
-}
-
-double MetricSample(const std::string& exposition, const std::string& series) {
-  for (absl::string_view line : absl::StrSplit(exposition, '\n')) {
-    double value = 0;
-    if (absl::ConsumePrefix(&line, series) && absl::ConsumePrefix(&line, " ") &&
-        absl::SimpleAtod(line, &value)) {
-      return value;
-    }
-  }
-  return 0;
 }
 
 grpc::Status UploadDirect(Cluster& cluster, const std::string& user,

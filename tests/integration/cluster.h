@@ -186,11 +186,9 @@ struct DirectUpload {
 grpc::Status UploadDirect(Cluster& cluster, const DirectUpload& upload,
                           intake::v1::UploadResponse* response,
                           bool* finish_sent = nullptr);
-// `service`'s whole /metrics exposition, fetched over HTTP ("" if none).
+// `service`'s whole /metrics exposition, fetched over HTTP ("" if none);
+// MetricSample (tests/testing/metric_sample.h) reads a value from it.
 std::string ScrapeMetrics(const Cluster& cluster, const std::string& service);
-// The value of the sample `series` (name and labels exactly as exposed) in
-// `exposition`; 0 when absent (a labeled series appears when first used).
-double MetricSample(const std::string& exposition, const std::string& series);
 
 // UploadDirect for `content` for `item` of the reference course as `user`,
 // in one chunk, with idempotency key `key`.

@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
 #include "tests/integration/cluster.h"
+#include "tests/testing/metric_sample.h"
 
 namespace handin::testing {
 namespace {

@@ -19,6 +19,7 @@
 #include "handin/grading/v1/grading_service.grpc.pb.h"
 #include "tests/integration/cluster.h"
 #include "tests/testing/cutting_proxy.h"
+#include "tests/testing/metric_sample.h"
 
 namespace handin::testing {
 namespace {

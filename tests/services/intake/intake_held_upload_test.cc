@@ -3,7 +3,6 @@
 
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "common/metrics.h"
 #include "common/proto_time.h"
@@ -12,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "tests/services/intake/intake_harness.h"
 #include "tests/services/intake/upload_messages.h"
+#include "tests/testing/metric_sample.h"
 
 namespace handin::intake {
 namespace {
@@ -31,16 +31,9 @@ constexpr absl::Duration kWait = absl::Seconds(10);
 
 // File bytes intake has accepted from students in this process so far.
 int64_t BytesIntakeTook() {
-  const std::string text = metrics::Registry::Default().Exposition();
-  const std::string kSeries = "\nhandin_intake_received_bytes_total ";
-  const size_t at = text.find(kSeries);
-  int64_t bytes = 0;
-  if (at != std::string::npos) {
-    const size_t start = at + kSeries.size();
-    (void)absl::SimpleAtoi(text.substr(start, text.find('\n', start) - start),
-                           &bytes);
-  }
-  return bytes;
+  return static_cast<int64_t>(
+      ::handin::testing::MetricSample(metrics::Registry::Default().Exposition(),
+                                      "handin_intake_received_bytes_total"));
 }
 
 class IntakeHeldUploadTest : public ::testing::Test {
