@@ -107,7 +107,7 @@ absl::Status Cluster::Start() {
 
 absl::Status Cluster::StartService(const std::string& name,
                                    const std::vector<std::string>& args,
-                                   int port) {
+                                   int port, int metrics_port) {
   const std::string port_file = dir_.File(name + ".port");
   std::remove(port_file.c_str());  // a restart must not read the old one
   // Every storage shard ("storage", "storage1", ...) is handin-storage.
@@ -117,7 +117,7 @@ absl::Status Cluster::StartService(const std::string& name,
       Binary(binary), absl::StrCat("--listen=127.0.0.1:", port),
       "--port_file=" + port_file,
       // Not the service's default port: clusters run side by side.
-      "--metrics_listen=127.0.0.1:0",
+      absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port),
       "--metrics_port_file=" + dir_.File(name + ".metrics_port")};
   argv.insert(argv.end(), args.begin(), args.end());
   auto started = Subprocess::Start(argv, dir_.File(name + ".log"));
@@ -222,7 +222,7 @@ absl::Status Cluster::Restart(const std::string& service) {
     args = known->second;
     port = ports_.at(service);
   }
-  return StartService(service, args, port);
+  return StartService(service, args, port, MetricsPort(service));
 }
 
 absl::StatusOr<pid_t> Cluster::Pid(const std::string& service) const {

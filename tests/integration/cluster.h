@@ -120,10 +120,14 @@ class Cluster {
   int MetricsPort(const std::string& service) const;
 
  private:
-  // Starts handin-<name> with `args` on `port` (0: an ephemeral one, read
-  // back from its port file) and waits for SERVING.
+  // Starts handin-<name> with `args` on `port` and its /metrics on
+  // `metrics_port` (0: an ephemeral one, read back from its port file) and
+  // waits for SERVING. A restart passes both ports of the first start: an
+  // ephemeral bind could otherwise be given the gRPC port the killed
+  // process just freed, and the restarted server could not listen on it.
   absl::Status StartService(const std::string& name,
-                            const std::vector<std::string>& args, int port);
+                            const std::vector<std::string>& args, int port,
+                            int metrics_port = 0);
   std::unique_ptr<Subprocess> TakeProcess(const std::string& service);
 
   const ClusterOptions options_;
