@@ -1,5 +1,6 @@
 #include "common/server_runner.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include "common/health_probe.h"
 #include "common/metrics.h"
 #include "common/metrics_http.h"
+#include "common/periodic_task.h"
 #include "common/port_file.h"
 #include "common/rpc_telemetry.h"
 #include "grpc/health/v1/health.pb.h"
@@ -150,6 +152,8 @@ absl::Status ServeUntilSignalled(const std::string& name,
         options.health_listen, running->health_server->port());
   }
 
+  PeriodicTask release_freed_memory(kFreedMemoryReleaseInterval,
+                                    [] { malloc_trim(0); });
   char signo = 0;
   while (read(signal_pipe[0], &signo, 1) < 0 && errno == EINTR) {
   }

@@ -87,9 +87,17 @@ absl::StatusOr<RunningServer> StartServer(
 // answers NOT_SERVING until then.
 void StopServer(RunningServer& running, absl::Duration grace);
 
+// How often ServeUntilSignalled hands the pages of freed heap blocks back
+// to the kernel (glibc's malloc_trim). glibc otherwise keeps what a burst
+// freed resident: storage's flushed memtables and intake's chunk buffers
+// left the two ~100 MiB higher after large uploads than after small ones,
+// and the next deadline rush started there (docs/benchmarks.md).
+inline constexpr absl::Duration kFreedMemoryReleaseInterval = absl::Seconds(5);
+
 // Starts the metrics endpoint (options.metrics_listen) and the server with
 // its probe server (options.health_listen), logs where they listen, serves
-// until SIGTERM or SIGINT, then stops the server gracefully. Returns non-OK
+// until SIGTERM or SIGINT, then stops the server gracefully. Meanwhile it
+// releases freed memory every kFreedMemoryReleaseInterval. Returns non-OK
 // if any could not start.
 absl::Status ServeUntilSignalled(const std::string& name,
                                  const ServerOptions& options,

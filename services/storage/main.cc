@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   {
     // Destroyed before the store: the sweep stops, and the executor runs
     // its queued work first.
-    handin::storage::PeriodicSweep sweep(**store, sweep_interval);
+    auto sweep = handin::storage::StartPeriodicSweep(**store, sweep_interval);
     handin::Executor executor(absl::GetFlag(FLAGS_io_threads));
     handin::storage::StorageServiceImpl service(
         **store, executor, absl::GetFlag(FLAGS_checkpoint_dir));
