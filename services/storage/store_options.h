@@ -28,8 +28,11 @@ struct StoreOptions {
   // uploads; the memtables of all families together are capped at
   // write_buffer_bytes * max_write_buffers. Default 32 MiB.
   size_t write_buffer_bytes = size_t{32} << 20;
-  // Memtables kept before writes stall. Default 3.
-  int max_write_buffers = 3;
+  // Memtables kept before writes stall. Default 2: with 3, intake and
+  // storage together peaked at 272-285 MiB in the mixed deadline rush, over
+  // the 256 MiB target, against 234-235 MiB with 2 (and large uploads went
+  // a few per cent slower; docs/benchmarks.md).
+  int max_write_buffers = 2;
   // Files RocksDB keeps open at once (-1: all). Default 256, well under a
   // container's usual descriptor limit.
   int max_open_files = 256;
