@@ -1,5 +1,6 @@
 #include "common/rpc_telemetry.h"
 
+#include <atomic>
 #include <chrono>
 #include <utility>
 #include <vector>
@@ -19,6 +20,8 @@ using grpc::experimental::InterceptorBatchMethods;
 std::string CodeName(grpc::StatusCode code) {
   return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
 }
+
+std::atomic<int64_t> calls_in_flight{0};
 
 // The families every server's calls are counted in.
 struct ServerMetrics {
@@ -49,8 +52,12 @@ class ServerTelemetry final : public grpc::experimental::Interceptor {
         start_(std::chrono::steady_clock::now()),
         in_flight_(metrics_.in_flight.WithLabels({method_})) {
     in_flight_.Add(1);
+    calls_in_flight.fetch_add(1, std::memory_order_relaxed);
   }
-  ~ServerTelemetry() override { in_flight_.Add(-1); }
+  ~ServerTelemetry() override {
+    in_flight_.Add(-1);
+    calls_in_flight.fetch_sub(1, std::memory_order_relaxed);
+  }
 
   void Intercept(InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
@@ -162,6 +169,10 @@ class RequestIdPropagatorFactory final
 };
 
 }  // namespace
+
+int64_t ServerCallsInFlight() {
+  return calls_in_flight.load(std::memory_order_relaxed);
+}
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeServerTelemetry(metrics::Registry& registry) {

@@ -5,6 +5,7 @@
 // handlers doing anything: request ids carried across services, one log
 // line per call, and gRPC call metrics.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,10 @@ namespace handin {
 // `registry` is not owned and must outlive every server using the factory.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeServerTelemetry(metrics::Registry& registry);
+
+// Calls the servers of this process with MakeServerTelemetry have received
+// and not yet answered, every method together.
+int64_t ServerCallsInFlight();
 
 // A client interceptor factory for channels to handin peers (CreateTokenChannel
 // in common/caller.h installs it): every call carries the current request id

@@ -152,8 +152,9 @@ absl::Status ServeUntilSignalled(const std::string& name,
         options.health_listen, running->health_server->port());
   }
 
-  PeriodicTask release_freed_memory(kFreedMemoryReleaseInterval,
-                                    [] { malloc_trim(0); });
+  PeriodicTask release_freed_memory(kFreedMemoryReleaseInterval, [] {
+    if (ServerCallsInFlight() == 0) malloc_trim(0);
+  });
   char signo = 0;
   while (read(signal_pipe[0], &signo, 1) < 0 && errno == EINTR) {
   }

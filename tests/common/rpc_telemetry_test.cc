@@ -1,8 +1,10 @@
 #include "common/rpc_telemetry.h"
 
+#include <cstdint>
 #include <sstream>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "common/caller.h"
 #include "common/executor.h"
 #include "common/logging.h"
@@ -38,6 +40,7 @@ class RecordingHealth final : public Health::CallbackService {
       absl::MutexLock lock(&mu_);
       from_metadata_ = RequestIdOf(*context);
       current_ = CurrentRequestId();
+      calls_in_flight_ = ServerCallsInFlight();
     }
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     if (request->service() == "missing") {
@@ -62,6 +65,10 @@ class RecordingHealth final : public Health::CallbackService {
     absl::MutexLock lock(&mu_);
     return current_;
   }
+  int64_t calls_in_flight() const {
+    absl::MutexLock lock(&mu_);
+    return calls_in_flight_;
+  }
 
  private:
   const std::unique_ptr<Health::StubInterface> downstream_;
@@ -69,6 +76,7 @@ class RecordingHealth final : public Health::CallbackService {
   mutable absl::Mutex mu_;
   std::string from_metadata_ ABSL_GUARDED_BY(mu_);
   std::string current_ ABSL_GUARDED_BY(mu_);
+  int64_t calls_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // `service` on a plaintext loopback port, with the telemetry interceptor
@@ -209,6 +217,22 @@ TEST(ServerTelemetry, CountsCallsByMethodAndStatusCode) {
                               "method=\"/grpc.health.v1.Health/Check\"} 3\n"));
   EXPECT_THAT(text,
               HasSubstr("# TYPE handin_grpc_server_calls_in_flight gauge"));
+}
+
+TEST(ServerTelemetry, CountsTheProcesssCallsInFlight) {
+  metrics::Registry registry;
+  RecordingHealth service;
+  TestServer server(&service, registry);
+  grpc::ClientContext context;
+  HealthCheckResponse response;
+  ASSERT_TRUE(StubTo(server)->Check(&context, {}, &response).ok());
+  EXPECT_EQ(service.calls_in_flight(), 1);
+  // The interceptor is destroyed just after the answer has gone out.
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (ServerCallsInFlight() != 0 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  EXPECT_EQ(ServerCallsInFlight(), 0);
 }
 
 TEST(Logging, ALineWrittenWithARequestIdEndsWithIt) {
