@@ -101,8 +101,7 @@ inline constexpr absl::Duration kFreedMemoryReleaseInterval = absl::Seconds(1);
 // its probe server (options.health_listen), logs where they listen, serves
 // until SIGTERM or SIGINT, then stops the server gracefully. Meanwhile it
 // releases freed memory every kFreedMemoryReleaseInterval in which it finds
-// no call in flight. Returns non-OK
-// if any could not start.
+// no call in flight. Returns non-OK if any could not start.
 absl::Status ServeUntilSignalled(const std::string& name,
                                  const ServerOptions& options,
                                  const std::vector<grpc::Service*>& services);

@@ -29,9 +29,10 @@ struct StoreOptions {
   // write_buffer_bytes * max_write_buffers. Default 32 MiB.
   size_t write_buffer_bytes = size_t{32} << 20;
   // Memtables kept before writes stall. Default 2: with 3, intake and
-  // storage together peaked at 272-285 MiB in the mixed deadline rush, over
-  // the 256 MiB target, against 234-235 MiB with 2 (and large uploads went
-  // a few per cent slower; docs/benchmarks.md).
+  // storage together peaked at 259-285 MiB in the mixed deadline rush, over
+  // the 256 MiB target; with 2, 252-256 MiB, and 240-242 MiB with the
+  // servers' idle malloc_trim, at no measurable cost to large uploads
+  // (docs/benchmarks.md).
   int max_write_buffers = 2;
   // Files RocksDB keeps open at once (-1: all). Default 256, well under a
   // container's usual descriptor limit.
