@@ -11,6 +11,7 @@
 #include "common/server_runner.h"
 #include "services/storage/access.h"
 #include "services/storage/periodic_sweep.h"
+#include "services/storage/rocksdb_memory.h"
 #include "services/storage/storage_service.h"
 #include "services/storage/submission_store.h"
 
@@ -31,6 +32,9 @@ ABSL_FLAG(std::string, checkpoint_dir, "",
 ABSL_FLAG(absl::Duration, sweep_interval, absl::Minutes(5),
           "how often staged bytes past --staged_grace, and chunks no upload "
           "owns, are deleted while serving");
+
+// How often /metrics' RocksDB memory gauges are brought up to date.
+constexpr absl::Duration kMemoryReportInterval = absl::Seconds(1);
 
 int main(int argc, char** argv) {
   handin::ParseServerFlags(
@@ -80,6 +84,8 @@ int main(int argc, char** argv) {
     // Destroyed before the store: the sweep stops, and the executor runs
     // its queued work first.
     auto sweep = handin::storage::StartPeriodicSweep(**store, sweep_interval);
+    auto memory_report = handin::storage::StartRocksDbMemoryReport(
+        (*store)->database(), kMemoryReportInterval);
     handin::Executor executor(absl::GetFlag(FLAGS_io_threads));
     handin::storage::StorageServiceImpl service(
         **store, executor, absl::GetFlag(FLAGS_checkpoint_dir));
