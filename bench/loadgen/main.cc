@@ -60,6 +60,10 @@ ABSL_FLAG(std::string, zip_mib, "50-500", "zip sizes in MiB, uniform");
 ABSL_FLAG(absl::Duration, duration, absl::ZeroDuration(),
           "arrivals spread over this window, bunched towards its end (the "
           "deadline); 0s: everyone at once");
+ABSL_FLAG(std::string, arrivals, "bunched",
+          "how arrivals spread over --duration: bunched (the rate grows "
+          "linearly to twice the average at the deadline) or steady (a "
+          "constant offered rate that does not wait for answers)");
 ABSL_FLAG(uint64_t, seed, 0,
           "seeds kinds, sizes and contents (0: from the clock, so a rerun "
           "against the same store deduplicates nothing)");
@@ -122,6 +126,8 @@ int WriteCourse(const std::string& path) {
 int WriteSamples(const std::string& dir) {
   absl::StatusOr<SizeRange> pdf = ParseMiBRange(absl::GetFlag(FLAGS_pdf_mib));
   absl::StatusOr<SizeRange> zip = ParseMiBRange(absl::GetFlag(FLAGS_zip_mib));
+  absl::StatusOr<Arrivals> arrivals =
+      ParseArrivals(absl::GetFlag(FLAGS_arrivals));
   if (!pdf.ok()) return Fail(pdf.status());
   if (!zip.ok()) return Fail(zip.status());
   for (const auto& [kind, bytes] :
@@ -240,10 +246,12 @@ int Run() {
   absl::StatusOr<Mix> mix = ParseMix(absl::GetFlag(FLAGS_mix));
   absl::StatusOr<SizeRange> pdf = ParseMiBRange(absl::GetFlag(FLAGS_pdf_mib));
   absl::StatusOr<SizeRange> zip = ParseMiBRange(absl::GetFlag(FLAGS_zip_mib));
+  absl::StatusOr<Arrivals> arrivals =
+      ParseArrivals(absl::GetFlag(FLAGS_arrivals));
   absl::StatusOr<std::map<std::string, pid_t>> pids =
       ParsePids(absl::GetFlag(FLAGS_pids));
-  for (const absl::Status& s :
-       {mix.status(), pdf.status(), zip.status(), pids.status()}) {
+  for (const absl::Status& s : {mix.status(), pdf.status(), zip.status(),
+                                arrivals.status(), pids.status()}) {
     if (!s.ok()) return Fail(s);
   }
   if (students < 1) return Fail(absl::InvalidArgumentError("--students < 1"));
@@ -251,6 +259,7 @@ int Run() {
   plan_options.pdf = *pdf;
   plan_options.zip = *zip;
   plan_options.duration = absl::GetFlag(FLAGS_duration);
+  plan_options.arrivals = *arrivals;
   plan_options.seed =
       absl::GetFlag(FLAGS_seed) != 0
           ? absl::GetFlag(FLAGS_seed)
@@ -277,10 +286,11 @@ int Run() {
   }
   std::cout << absl::StrFormat(
       "plan: %d uploads by %d students (%d question, %d pdf, %d zip), "
-      "%.1f MiB, concurrency %d, arrivals over %s; content made in %.1f s\n",
+      "%.1f MiB, concurrency %d, %s arrivals over %s; content made in "
+      "%.1f s\n",
       uploads, students, per_kind[FileKind::kQuestion],
       per_kind[FileKind::kPdf], per_kind[FileKind::kZip],
-      planned_bytes / 1048576.0, concurrency,
+      planned_bytes / 1048576.0, concurrency, absl::GetFlag(FLAGS_arrivals),
       absl::FormatDuration(plan_options.duration),
       absl::ToDoubleSeconds(absl::Now() - generating));
 
@@ -357,11 +367,13 @@ int Run() {
   std::string result = absl::StrFormat(
       "RESULT label=%s target=%s students=%d concurrency=%d uploads=%d "
       "stored=%d refused=%d failed=%d stored_mib=%.1f seconds=%.3f "
-      "per_s=%.1f mib_per_s=%.1f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f",
+      "arrivals_s=%.3f per_s=%.1f mib_per_s=%.1f p50_ms=%.2f p99_ms=%.2f "
+      "max_ms=%.2f",
       absl::GetFlag(FLAGS_label), absl::GetFlag(FLAGS_target), students,
       concurrency, uploads, stored, refused, failed, stored_bytes / 1048576.0,
-      seconds, stored / seconds, stored_bytes / 1048576.0 / seconds,
-      Millis(Quantile(latencies, 0.5)), Millis(Quantile(latencies, 0.99)),
+      seconds, absl::ToDoubleSeconds(plan_options.duration), stored / seconds,
+      stored_bytes / 1048576.0 / seconds, Millis(Quantile(latencies, 0.5)),
+      Millis(Quantile(latencies, 0.99)),
       Millis(latencies.empty() ? absl::ZeroDuration() : latencies.back()));
   double ours = CpuSeconds(getpid()).value_or(0) - self_cpu_before;
   absl::StrAppendFormat(&result, " cpu_s_loadgen=%.2f", ours);

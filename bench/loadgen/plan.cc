@@ -51,6 +51,13 @@ absl::StatusOr<SizeRange> ParseMiBRange(absl::string_view text) {
                    static_cast<int64_t>(high * (1 << 20))};
 }
 
+absl::StatusOr<Arrivals> ParseArrivals(absl::string_view text) {
+  if (text == "bunched") return Arrivals::kBunched;
+  if (text == "steady") return Arrivals::kSteady;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--arrivals: \"", text, "\" is neither bunched nor steady"));
+}
+
 std::vector<PlannedUpload> MakePlan(const PlanOptions& options) {
   std::mt19937_64 rng(options.seed);
   std::discrete_distribution<int> kind(
@@ -67,9 +74,10 @@ std::vector<PlannedUpload> MakePlan(const PlanOptions& options) {
       upload.target_bytes = std::uniform_int_distribution<int64_t>(
           range.min_bytes, range.max_bytes)(rng);
     }
+    const double share = (i + 0.5) / static_cast<double>(options.uploads);
     upload.arrival =
         options.duration *
-        std::sqrt((i + 0.5) / static_cast<double>(options.uploads));
+        (options.arrivals == Arrivals::kSteady ? share : std::sqrt(share));
     upload.content_seed = options.seed * 1000003 + static_cast<uint64_t>(i);
     plan.push_back(upload);
   }

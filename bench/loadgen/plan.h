@@ -35,17 +35,31 @@ struct SizeRange {
 // for anything else or min > max.
 absl::StatusOr<SizeRange> ParseMiBRange(absl::string_view text);
 
+// How arrivals are spread over PlanOptions::duration.
+enum class Arrivals {
+  // Denser towards the end (the deadline): upload i of U arrives at
+  // duration * sqrt((i + 0.5) / U), i.e. the arrival rate grows linearly
+  // to twice the average at the deadline.
+  kBunched,
+  // At a constant rate: upload i of U arrives at duration * (i + 0.5) / U.
+  // An offered load that does not wait for answers, for latency at a rate
+  // below the servers' limit.
+  kSteady,
+};
+
+// Parses "bunched" or "steady". INVALID_ARGUMENT for anything else.
+absl::StatusOr<Arrivals> ParseArrivals(absl::string_view text);
+
 struct PlanOptions {
   int students = 1;
   int uploads = 1;
   Mix mix;
   SizeRange pdf;
   SizeRange zip;
-  // Arrivals spread over this window, denser towards its end (the
-  // deadline): upload i of U arrives at duration * sqrt((i + 0.5) / U),
-  // i.e. the arrival rate grows linearly to twice the average at the
-  // deadline. Zero: all arrive at once.
+  // Arrivals spread over this window as `arrivals` says. Zero: all arrive
+  // at once.
   absl::Duration duration;
+  Arrivals arrivals = Arrivals::kBunched;
   // Seeds the kinds, sizes and contents.
   uint64_t seed = 1;
 };

@@ -144,6 +144,26 @@ TEST(Plan, ArrivalsBunchTowardsTheDeadline) {
   EXPECT_NEAR(in_last_third, 556, 5);
 }
 
+TEST(Plan, SteadyArrivalsComeAtAConstantRate) {
+  PlanOptions options;
+  options.students = 10;
+  options.uploads = 1000;
+  options.duration = absl::Seconds(100);
+  options.arrivals = Arrivals::kSteady;
+  const std::vector<PlannedUpload> plan = MakePlan(options);
+  ASSERT_EQ(plan.size(), 1000u);
+  for (size_t i = 0; i < plan.size(); ++i) {
+    EXPECT_EQ(plan[i].arrival, absl::Milliseconds(100 * i + 50)) << i;
+  }
+}
+
+TEST(Plan, ArrivalsAreParsed) {
+  EXPECT_EQ(ParseArrivals("steady").value(), Arrivals::kSteady);
+  EXPECT_EQ(ParseArrivals("bunched").value(), Arrivals::kBunched);
+  EXPECT_EQ(ParseArrivals("poisson").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(Plan, TheMixAndSizesAreParsed) {
   absl::StatusOr<Mix> mix = ParseMix("question:8,zip:2");
   ASSERT_TRUE(mix.ok()) << mix.status();
