@@ -233,15 +233,21 @@ UploadResult WebDavTarget::Upload(int student, const std::string& item_id,
       file.file_name(),
       " HTTP/1.1\r\nHost: localhost\r\nContent-Length: ", file.size_bytes(),
       "\r\nContent-Type: application/octet-stream\r\n\r\n");
-  bool open = (*connection)->Send(head.data(), head.size());
-  std::string buffer(
-      static_cast<size_t>(std::min(options_.chunk_bytes, file.size_bytes())),
-      '\0');
-  for (int64_t offset = 0; open && offset < file.size_bytes();) {
-    const size_t n = file.Read(offset, buffer.data(), buffer.size());
-    open = (*connection)->Send(buffer.data(), n);
+  // The head goes out with the first piece of the body in one write, so a
+  // small PUT reaches nginx as one TLS record, read at once.
+  std::string buffer = head;
+  const size_t piece =
+      static_cast<size_t>(std::min(options_.chunk_bytes, file.size_bytes()));
+  int64_t offset = 0;
+  bool open = true;
+  do {
+    const size_t kept = buffer.size();
+    buffer.resize(kept + piece);
+    const size_t n = file.Read(offset, buffer.data() + kept, piece);
+    open = (*connection)->Send(buffer.data(), kept + n);
     offset += static_cast<int64_t>(n);
-  }
+    buffer.clear();
+  } while (open && offset < file.size_bytes());
   const absl::Time last_chunk = absl::Now();
   bool keep_alive = false;
   absl::StatusOr<int> code = (*connection)->ReadResponse(keep_alive);
