@@ -29,6 +29,12 @@ ABSL_FLAG(std::string, checkpoint_dir, "",
           "each named by its UTC instant; keep it on the filesystem of "
           "--data_dir, so table files are hard-linked, not copied (default: "
           "<data_dir>.checkpoints)");
+ABSL_FLAG(int, memtable_mib,
+          static_cast<int>(handin::storage::StoreOptions().write_buffer_bytes >>
+                           20),
+          "size of each in-memory table of upload bytes not yet flushed to "
+          "disk, in MiB (4-1024); storage keeps up to two, so they cost up to "
+          "twice this in RAM during a rush");
 ABSL_FLAG(absl::Duration, sweep_interval, absl::Minutes(5),
           "how often staged bytes past --staged_grace, and chunks no upload "
           "owns, are deleted while serving");
@@ -42,6 +48,7 @@ int main(int argc, char** argv) {
       "stores submissions durably in RocksDB for intake and grading.\nUsage: "
       "handin-storage --data_dir=DIR [--listen=HOST:PORT] [--io_threads=N] "
       "[--staged_grace=1h] [--sweep_interval=5m] [--checkpoint_dir=DIR] "
+      "[--memtable_mib=16] "
       "--tls_cert=F --tls_key=F "
       "--tls_ca=F --mtls");
   handin::InitLogging("storage");
@@ -56,6 +63,15 @@ int main(int argc, char** argv) {
   const absl::Duration sweep_interval = absl::GetFlag(FLAGS_sweep_interval);
   handin::storage::StoreOptions store_options;
   store_options.staged_grace = absl::GetFlag(FLAGS_staged_grace);
+  const int memtable_mib = absl::GetFlag(FLAGS_memtable_mib);
+  if (memtable_mib < 4 || memtable_mib > 1024) {
+    std::fprintf(stderr,
+                 "handin-storage: --memtable_mib=%d is out of range; give "
+                 "4 to 1024 (MiB)\n",
+                 memtable_mib);
+    return 1;
+  }
+  store_options.write_buffer_bytes = static_cast<size_t>(memtable_mib) << 20;
   if (store_options.staged_grace <= absl::ZeroDuration() ||
       sweep_interval <= absl::ZeroDuration()) {
     std::fprintf(stderr,

@@ -26,12 +26,16 @@ struct StoreOptions {
   // max_write_buffers memtables of unflushed data (chunks included) sit in
   // memory before writes stall, which is what bounds memory during large
   // uploads; the memtables of all families together are capped at
-  // write_buffer_bytes * max_write_buffers. Default 32 MiB.
-  size_t write_buffer_bytes = size_t{32} << 20;
-  // Memtables kept before writes stall. Default 2: with 3, intake and
-  // storage together peaked at 259-285 MiB in the mixed deadline rush, over
-  // the 256 MiB target; with 2, 252-256 MiB, and 240-242 MiB with the
-  // servers' idle malloc_trim, at no measurable cost to large uploads
+  // write_buffer_bytes * max_write_buffers. Default 16 MiB: with 32,
+  // intake and storage together peaked at 255-262 MiB in the heavy mixed
+  // rush, over the 256 MiB target; with 16, at 222-225 MiB, for about 9 %
+  // less large-upload throughput (docs/benchmarks.md). handin-storage's
+  // --memtable_mib sets it.
+  size_t write_buffer_bytes = size_t{16} << 20;
+  // Memtables kept before writes stall. Default 2: with 3 (of 32 MiB each),
+  // intake and storage together peaked at 259-285 MiB in the mixed deadline
+  // rush, over the 256 MiB target; with 2, 252-256 MiB, and 240-242 MiB with
+  // the servers' idle malloc_trim, at no measurable cost to large uploads
   // (docs/benchmarks.md).
   int max_write_buffers = 2;
   // Files RocksDB keeps open at once (-1: all). Default 256, well under a
