@@ -1,5 +1,7 @@
 #include "services/storage/store_options.h"
 
+#include <algorithm>
+
 #include "rocksdb/options.h"
 #include "services/storage/database.h"
 
@@ -9,6 +11,10 @@ namespace {
 // Memtable of each family other than blobs: records, indexes and events
 // are small, so a few MiB hold thousands of them.
 constexpr size_t kSmallFamilyWriteBuffer = size_t{4} << 20;
+
+// About how many bytes of blobs-family flushes level 0 gathers before it
+// is compacted.
+constexpr size_t kLevel0BytesBeforeCompaction = size_t{128} << 20;
 
 }  // namespace
 
@@ -50,6 +56,15 @@ rocksdb::ColumnFamilyOptions ToColumnFamilyOptions(const StoreOptions& options,
   }
   rocks.write_buffer_size = options.write_buffer_bytes;
   rocks.max_write_buffer_number = options.max_write_buffers;
+  // Compact level 0 once about 128 MiB have been flushed into it, whatever
+  // the memtable size (RocksDB's trigger of 4 files assumes 32 MiB or more):
+  // with 16 MiB memtables and the trigger at 4, a 1 GiB upload took storage
+  // 10.3 s of CPU against 8.0-8.5 s with 32 MiB; at 8 files, 8.6-9.3 s.
+  // This family's table files hold only keys and blob pointers, so a few
+  // more of them cost lookups little.
+  rocks.level0_file_num_compaction_trigger =
+      std::max<int>(4, static_cast<int>(kLevel0BytesBeforeCompaction /
+                                        options.write_buffer_bytes));
   // Chunk values (every value of 4 KiB and more here; never a manifest or
   // staging entry) go to blob files: compaction then rewrites only small
   // keys and pointers instead of every uploaded byte again and again.
