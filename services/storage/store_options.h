@@ -27,10 +27,10 @@ struct StoreOptions {
   // memory before writes stall, which is what bounds memory during large
   // uploads; the memtables of all families together are capped at
   // write_buffer_bytes * max_write_buffers. Default 16 MiB: with 32,
-  // intake and storage together peaked at 255-262 MiB in the heavy mixed
-  // rush, over the 256 MiB target; with 16, at 222-225 MiB, for about 9 %
-  // less large-upload throughput (docs/benchmarks.md). handin-storage's
-  // --memtable_mib sets it.
+  // intake and storage together peaked at 246-271 MiB in the heavy mixed
+  // rush, over the 256 MiB target in 6 runs of 10; with 16, at 222-232 MiB
+  // in 7 runs, for 10-16 % less large-upload throughput
+  // (docs/benchmarks.md). handin-storage's --memtable_mib sets it.
   size_t write_buffer_bytes = size_t{16} << 20;
   // Memtables kept before writes stall. Default 2: with 3 (of 32 MiB each),
   // intake and storage together peaked at 259-285 MiB in the mixed deadline
