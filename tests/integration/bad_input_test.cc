@@ -231,6 +231,16 @@ TEST(MalformedPolicyTest, CheckPolicyNamesTheFileAndLine) {
   EXPECT_THAT(result.out + result.err, HasSubstr("broken.textproto:"));
 }
 
+TEST(StorageFlagsTest, AnOutOfRangeMemtableSizeNamesTheRange) {
+  TempDir dir;
+  const CommandResult result =
+      RunCommand({Cluster::Binary("handin-storage"),
+                  "--data_dir=" + dir.File("db"), "--memtable_mib=2"});
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_THAT(result.out + result.err,
+              HasSubstr("--memtable_mib=2 is out of range; give 4 to 1024"));
+}
+
 void BadInputTest::ExpectTokenRefused(const std::string& token,
                                       grpc::StatusCode code,
                                       const std::string& what) {
