@@ -7,32 +7,28 @@
 #include <memory>
 #include <string>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/metrics.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "tests/testing/metric_sample.h"
 #include "tests/testing/temp_dir.h"
 
 namespace handin::storage {
 namespace {
 
+using ::testing::HasSubstr;
+
 constexpr uint64_t kValueBytes = uint64_t{1} << 20;
 constexpr char kMemtablesSeries[] =
     "handin_storage_rocksdb_memory_bytes{part=\"memtables\"}";
 
-// The value of `series` in the default registry's exposition; -1 if absent.
+// The value of `series` on /metrics now; 0 if absent.
 double ExposedValue(const std::string& series) {
-  for (absl::string_view line :
-       absl::StrSplit(metrics::Registry::Default().Exposition(), '\n')) {
-    if (!absl::ConsumePrefix(&line, series) || !absl::ConsumePrefix(&line, " "))
-      continue;
-    double value = 0;
-    if (absl::SimpleAtod(line, &value)) return value;
-  }
-  return -1;
+  return handin::testing::MetricSample(
+      metrics::Registry::Default().Exposition(), series);
 }
 
 class RocksDbMemoryTest : public ::testing::Test {
@@ -73,12 +69,11 @@ TEST_F(RocksDbMemoryTest, ReportSetsTheGaugesOnMetrics) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   EXPECT_GE(ExposedValue(kMemtablesSeries), kValueBytes);
-  EXPECT_GE(
-      ExposedValue("handin_storage_rocksdb_memory_bytes{part=\"block_cache\"}"),
-      0);
-  EXPECT_GE(ExposedValue(
-                "handin_storage_rocksdb_memory_bytes{part=\"table_readers\"}"),
-            0);
+  const std::string exposition = metrics::Registry::Default().Exposition();
+  EXPECT_THAT(exposition, HasSubstr("handin_storage_rocksdb_memory_bytes{"
+                                    "part=\"block_cache\"} "));
+  EXPECT_THAT(exposition, HasSubstr("handin_storage_rocksdb_memory_bytes{"
+                                    "part=\"table_readers\"} "));
 }
 
 }  // namespace
