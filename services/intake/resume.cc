@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/async_unary.h"
 #include "common/call_deadline.h"
 #include "common/grpc_status.h"
 #include "common/proto_time.h"
@@ -135,28 +136,33 @@ absl::StatusOr<storage::v1::QueryUploadResponse> QueryStorage(
   return response;
 }
 
-std::optional<common::v1::SubmissionRecord> LookUpPrior(
-    storage::v1::StorageService::StubInterface& storage, absl::Duration timeout,
-    const v1::UploadMetadata& metadata, const std::string& principal) {
-  if (metadata.idempotency_key().empty()) return std::nullopt;
+void LookUpPrior(storage::v1::StorageService::StubInterface& storage,
+                 absl::Duration timeout, const v1::UploadMetadata& metadata,
+                 const std::string& principal, PriorDone done) {
+  if (metadata.idempotency_key().empty()) return std::move(done)(std::nullopt);
   storage::v1::LookupIdempotencyKeyRequest request;
   request.set_course_id(metadata.course_id());
   request.set_principal(principal);
   request.set_idempotency_key(metadata.idempotency_key());
-  grpc::ClientContext context;
-  SetDeadlineAfter(context, timeout);
-  storage::v1::LookupIdempotencyKeyResponse response;
-  const grpc::Status status =
-      storage.LookupIdempotencyKey(&context, request, &response);
-  if (!status.ok()) {
-    spdlog::warn(
-        "event=idempotency_lookup_failed principal={} code={} msg=\"{}\"",
-        principal, static_cast<int>(status.error_code()),
-        status.error_message());
-    return std::nullopt;
-  }
-  if (!response.has_record()) return std::nullopt;
-  return std::move(*response.mutable_record());
+  CallUnaryAsync<storage::v1::LookupIdempotencyKeyResponse>(
+      std::move(request), timeout,
+      [&storage](auto... call) {
+        storage.async()->LookupIdempotencyKey(call...);
+      },
+      [principal, done = std::move(done)](
+          grpc::Status status,
+          storage::v1::LookupIdempotencyKeyResponse response) mutable {
+        if (!status.ok()) {
+          spdlog::warn(
+              "event=idempotency_lookup_failed principal={} code={} "
+              "msg=\"{}\"",
+              principal, static_cast<int>(status.error_code()),
+              status.error_message());
+          return std::move(done)(std::nullopt);
+        }
+        if (!response.has_record()) return std::move(done)(std::nullopt);
+        std::move(done)(std::move(*response.mutable_record()));
+      });
 }
 
 absl::StatusOr<v1::QueryWriteStatusResponse> LookUpWriteStatus(

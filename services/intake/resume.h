@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -87,13 +88,19 @@ absl::StatusOr<storage::v1::QueryUploadResponse> QueryStorage(
     const std::string& course_id, const std::string& principal,
     const std::string& key);
 
-// The submission `metadata`'s idempotency key already names for
-// `principal` (storage's LookupIdempotencyKey, bounded by `timeout`), or
+// Called with the submission `metadata`'s idempotency key already names
+// for `principal` (storage's LookupIdempotencyKey, bounded by `timeout`), or
 // nullopt: no key, none stored, or storage could not say (logged; storage
 // still decides at commit, so the upload goes ahead).
-std::optional<common::v1::SubmissionRecord> LookUpPrior(
-    storage::v1::StorageService::StubInterface& storage, absl::Duration timeout,
-    const v1::UploadMetadata& metadata, const std::string& principal);
+using PriorDone =
+    absl::AnyInvocable<void(std::optional<common::v1::SubmissionRecord>) &&>;
+
+// Looks up the prior submission without waiting for it: `done` runs once,
+// at once when there is no key, otherwise on a gRPC callback thread
+// (CallUnaryAsync). `storage` must outlive the call.
+void LookUpPrior(storage::v1::StorageService::StubInterface& storage,
+                 absl::Duration timeout, const v1::UploadMetadata& metadata,
+                 const std::string& principal, PriorDone done);
 
 // Answers QueryWriteStatus for `principal` (the caller): InvalidArgument
 // without a course id or key; storage's errors as QueryStorage; otherwise

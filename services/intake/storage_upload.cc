@@ -23,7 +23,7 @@ absl::Status StorageUpload::Start(
     int64_t held_max_bytes, absl::Duration call_timeout) {
   storage_ = &storage;
   call_timeout_ = call_timeout;
-  if (header.resume_offset() == 0 && declared_size <= held_max_bytes) {
+  if (Holds(header.resume_offset(), declared_size, held_max_bytes)) {
     held_ = true;
     header_ = std::move(header);
     held_bytes_.reserve(static_cast<size_t>(declared_size));
@@ -50,28 +50,37 @@ absl::Status StorageUpload::Append(common::v1::Chunk& chunk) {
   return Write(request);
 }
 
-absl::StatusOr<storage::v1::PutSubmissionResponse> StorageUpload::Commit(
-    common::v1::SubmissionRecord record) {
-  if (held_) {
-    absl::StatusOr<grpc::ClientContext*> context = NewCall(call_timeout_);
-    if (!context.ok()) return context.status();
-    storage::v1::StoreSubmissionRequest request;
-    *request.mutable_record() = std::move(record);
-    request.set_content(std::move(held_bytes_));
-    held_bytes_.clear();
-    const grpc::Status status =
-        storage_->StoreSubmission(*context, request, &response_);
-    if (!status.ok()) return CallFailed(status);
-    return std::move(response_);
-  }
+void StorageUpload::Commit(common::v1::SubmissionRecord record,
+                           CommitDone done) {
+  if (held_) return CommitHeld(std::move(record), std::move(done));
   storage::v1::PutSubmissionRequest request;
   *request.mutable_commit()->mutable_record() = std::move(record);
-  if (absl::Status written = Write(request); !written.ok()) return written;
+  if (absl::Status written = Write(request); !written.ok()) {
+    return std::move(done)(written);
+  }
   writer_->WritesDone();
   if (absl::Status committed = FinishStream(); !committed.ok()) {
-    return committed;
+    return std::move(done)(committed);
   }
-  return std::move(response_);
+  std::move(done)(std::move(response_));
+}
+
+void StorageUpload::CommitHeld(common::v1::SubmissionRecord record,
+                               CommitDone done) {
+  absl::StatusOr<grpc::ClientContext*> context = NewCall(call_timeout_);
+  if (!context.ok()) return std::move(done)(context.status());
+  *store_request_.mutable_record() = std::move(record);
+  store_request_.set_content(std::move(held_bytes_));
+  held_bytes_.clear();
+  commit_done_ = std::move(done);
+  storage_->async()->StoreSubmission(
+      *context, &store_request_, &response_, [this](grpc::Status status) {
+        store_request_.Clear();
+        // `done` may end the upload and with it this object.
+        CommitDone done = std::move(commit_done_);
+        if (!status.ok()) return std::move(done)(CallFailed(status));
+        std::move(done)(std::move(response_));
+      });
 }
 
 void StorageUpload::StageForResume() {

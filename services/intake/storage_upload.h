@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -32,6 +33,11 @@ namespace handin::intake {
 // thread at any time.
 class StorageUpload {
  public:
+  // Storage's answer to a commit: the stored record, or the original one
+  // with `replayed`; or why nothing was stored.
+  using CommitDone = absl::AnyInvocable<
+      void(absl::StatusOr<storage::v1::PutSubmissionResponse>) &&>;
+
   StorageUpload() = default;
   StorageUpload(const StorageUpload&) = delete;
   StorageUpload& operator=(const StorageUpload&) = delete;
@@ -50,15 +56,24 @@ class StorageUpload {
 
   // True after Start when the bytes are held: Append then does no I/O.
   bool held() const { return held_; }
+  // Whether Start holds an upload from `resume_offset` of `declared_size`
+  // bytes, given `held_max_bytes`: only a new one, small enough.
+  static bool Holds(int64_t resume_offset, int64_t declared_size,
+                    int64_t held_max_bytes) {
+    return resume_offset == 0 && declared_size <= held_max_bytes;
+  }
 
   // Holds or forwards the next chunk, in order (the caller has checked its
   // offset and size); its bytes are moved out of `chunk`.
   absl::Status Append(common::v1::Chunk& chunk);
 
-  // Commits the upload as `record` and returns storage's answer: the stored
-  // record, or the original one with `replayed`.
-  absl::StatusOr<storage::v1::PutSubmissionResponse> Commit(
-      common::v1::SubmissionRecord record);
+  // Commits the upload as `record` and calls `done` once with storage's
+  // answer. A streamed upload's commit is the stream's last message: `done`
+  // runs before Commit returns, on the caller's thread. A held upload is
+  // sent in one asynchronous StoreSubmission call, so no thread waits for
+  // the synced write: `done` runs later on a gRPC callback thread (where
+  // nothing may block), and this object must live until it has run.
+  void Commit(common::v1::SubmissionRecord record, CommitDone done);
 
   // For a held upload with an idempotency key whose stream broke (the
   // student may resume it): stages the header and the bytes held so far on
@@ -80,6 +95,8 @@ class StorageUpload {
   // A context for the upload's one call (deadline `timeout` unless
   // infinite), or CANCELLED after Cancel.
   absl::StatusOr<grpc::ClientContext*> NewCall(absl::Duration timeout);
+  // Commit for a held upload: one asynchronous StoreSubmission call.
+  void CommitHeld(common::v1::SubmissionRecord record, CommitDone done);
   // Sends `request` on the stream; the stream's status when it broke.
   absl::Status Write(const storage::v1::PutSubmissionRequest& request);
   // The stream's status once it has ended (Finish), mapped by CallFailed.
@@ -95,6 +112,10 @@ class StorageUpload {
   storage::v1::PutHeader header_;
   std::string held_bytes_;
   storage::v1::PutSubmissionResponse response_;
+  // A held upload's StoreSubmission request and continuation, kept until
+  // its answer.
+  storage::v1::StoreSubmissionRequest store_request_;
+  CommitDone commit_done_;
   std::unique_ptr<
       grpc::ClientWriterInterface<storage::v1::PutSubmissionRequest>>
       writer_;

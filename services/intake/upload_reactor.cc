@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "common/call_deadline.h"
+#include "common/async_unary.h"
 #include "common/grpc_status.h"
 #include "common/proto_time.h"
 #include "common/request_id.h"
@@ -56,9 +56,7 @@ void UploadReactor::ReadNext(bool on_executor) {
   const uint64_t id = watch_id_;
   absl::StatusOr<uint64_t> read = watchdog->BeginRead(id);
   if (!read.ok()) {
-    if (on_executor) return Fail(read.status());
-    deps_.executor->Schedule([this, why = read.status()] { Fail(why); });
-    return;
+    return FailFrom(on_executor, read.status());
   }
   StartRead(&request_);
   // The upload may be gone from here on: locals only.
@@ -85,20 +83,24 @@ void UploadReactor::OnReadDone(bool ok) {
   // so a rush at the server does not make anyone late.
   const absl::Time now = deps_.clock->Now();
   if (absl::Status order = CheckMessageOrder(phase_, request_); !order.ok()) {
-    deps_.executor->Schedule([this, order] { Fail(order); });
-    return;
+    return FailOnExecutor(order);
   }
   switch (request_.kind_case()) {
     case v1::UploadRequest::kMetadata:
       started_at_ = now;
-      deps_.executor->Schedule([this] { HandleMetadata(); });
+      // Only a resume asks storage and waits for its answer here.
+      if (request_.metadata().resume_offset() > 0) {
+        deps_.executor->Schedule(
+            [this] { HandleMetadata(/*on_executor=*/true); });
+        return;
+      }
+      HandleMetadata(/*on_executor=*/false);
       break;
     case v1::UploadRequest::kChunk:
       // A held chunk without a spool copy involves no I/O: taken here.
       if (storage_.held() && spool_ == nullptr) {
         if (absl::Status taken = TakeChunk(); !taken.ok()) {
-          deps_.executor->Schedule([this, taken] { Fail(taken); });
-          return;
+          return FailOnExecutor(taken);
         }
         ReadNext(/*on_executor=*/false);
         return;
@@ -107,7 +109,13 @@ void UploadReactor::OnReadDone(bool ok) {
       break;
     default:  // kFinish; CheckMessageOrder rejected KIND_NOT_SET.
       completed_at_ = now;
-      deps_.executor->Schedule([this] { HandleFinish(); });
+      if (absl::Status complete = CheckComplete(); !complete.ok()) {
+        return FailOnExecutor(complete);
+      }
+      if (PrecheckVerdictStands()) return Judged(*std::move(precheck_verdict_));
+      Evaluate(completed_at_, [this](absl::StatusOr<Verdict> verdict) {
+        Judged(std::move(verdict));
+      });
       break;
   }
 }
@@ -126,59 +134,78 @@ void UploadReactor::OnDone() {
   delete this;
 }
 
-void UploadReactor::HandleMetadata() {
-  if (Cancelled()) return Fail(ClientCancelled());
+void UploadReactor::HandleMetadata(bool on_executor) {
+  if (Cancelled()) return FailFrom(on_executor, ClientCancelled());
   metadata_ = std::move(*request_.mutable_metadata());
   // A token for another course records nothing in this one. (An empty
   // course is ValidateMetadata's to refuse.)
   if (!metadata_.course_id().empty()) {
     if (absl::Status course = CheckCallerCourse(caller_, metadata_.course_id());
         !course.ok()) {
-      return Fail(course);
+      return FailFrom(on_executor, course);
     }
   }
   metadata_received_ = true;
   if (absl::Status valid =
           ValidateMetadata(metadata_, deps_.options->max_file_bytes);
       !valid.ok()) {
-    return Fail(valid);
+    return FailFrom(on_executor, valid);
   }
-  const bool resuming = metadata_.resume_offset() > 0;
-  std::optional<common::v1::SubmissionRecord> prior;
-  if (resuming) {
+  if (metadata_.resume_offset() > 0) {  // On the executor (OnReadDone).
     absl::StatusOr<Resumption> resumption = FindResumption();
     if (!resumption.ok()) return Fail(resumption.status());
-    prior = std::move(resumption->stored);
-    // The first attempt's start is the one that counts.
-    if (!prior.has_value()) started_at_ = resumption->started_at;
-  } else {
-    prior =
-        LookUpPrior(deps_.storage->ForCourse(metadata_.course_id()),
-                    deps_.options->peer_call_timeout, metadata_, principal_);
-    if (prior.has_value()) {
-      if (absl::Status same = CheckReplay(metadata_, *prior); !same.ok()) {
-        return Fail(same);
-      }
+    if (resumption->stored.has_value()) {
+      return Replay(*std::move(resumption->stored));
     }
+    // The first attempt's start is the one that counts.
+    started_at_ = resumption->started_at;
+    return Precheck();
   }
-  if (prior.has_value()) {
-    // A retry of a stored upload: answer with its receipt at once; the
-    // bytes need not come again.
-    spdlog::info(
-        "event=upload_replayed course={} item={} principal={} "
-        "submission_id={}",
-        metadata_.course_id(), metadata_.item_id(), principal_,
-        prior->submission_id());
-    return Succeed(*std::move(prior), /*replayed=*/true);
-  }
-  absl::StatusOr<Verdict> verdict = Evaluate(std::nullopt);
-  if (!verdict.ok()) return Fail(verdict.status());
-  if (absl::Status allowed = VerdictAllowsUpload(*verdict); !allowed.ok()) {
-    return Fail(allowed);
-  }
-  precheck_verdict_ = *std::move(verdict);
+  LookUpPrior(deps_.storage->ForCourse(metadata_.course_id()),
+              deps_.options->peer_call_timeout, metadata_, principal_,
+              [this](std::optional<common::v1::SubmissionRecord> prior) {
+                if (!prior.has_value()) return Precheck();
+                if (absl::Status same = CheckReplay(metadata_, *prior);
+                    !same.ok()) {
+                  return FailOnExecutor(same);
+                }
+                Replay(*std::move(prior));
+              });
+}
+
+void UploadReactor::Replay(common::v1::SubmissionRecord prior) {
+  // A retry of a stored upload: answer with its receipt at once; the bytes
+  // need not come again.
+  spdlog::info(
+      "event=upload_replayed course={} item={} principal={} submission_id={}",
+      metadata_.course_id(), metadata_.item_id(), principal_,
+      prior.submission_id());
+  Succeed(std::move(prior), /*replayed=*/true);
+}
+
+void UploadReactor::Precheck() {
+  Evaluate(std::nullopt, [this](absl::StatusOr<Verdict> verdict) {
+    if (!verdict.ok()) return FailOnExecutor(verdict.status());
+    if (absl::Status allowed = VerdictAllowsUpload(*verdict); !allowed.ok()) {
+      return FailOnExecutor(allowed);
+    }
+    precheck_verdict_ = *std::move(verdict);
+    // Opening a spool copy or a storage stream blocks; holding bytes does
+    // not.
+    if (content_rule_.has_value() ||
+        !StorageUpload::Holds(metadata_.resume_offset(), metadata_.size_bytes(),
+                              deps_.options->held_upload_max_bytes)) {
+      deps_.executor->Schedule([this] { OpenUpload(/*on_executor=*/true); });
+      return;
+    }
+    OpenUpload(/*on_executor=*/false);
+  });
+}
+
+void UploadReactor::OpenUpload(bool on_executor) {
   const absl::Duration window =
       completion_window_.value_or(absl::ZeroDuration());
+  const bool resuming = metadata_.resume_offset() > 0;
   // A resumed upload's window counts from its first attempt's start.
   const absl::Duration elapsed =
       resuming ? deps_.clock->Now() - started_at_ : absl::ZeroDuration();
@@ -186,10 +213,10 @@ void UploadReactor::HandleMetadata() {
     if (absl::Status open =
             CheckResumeWindow(started_at_, deps_.clock->Now(), window);
         !open.ok()) {
-      return Fail(open);
+      return FailFrom(on_executor, open);
     }
   }
-  if (content_rule_.has_value()) {
+  if (content_rule_.has_value()) {  // On the executor (Precheck).
     if (absl::Status fits = CheckDeclaredSize(
             *content_rule_, metadata_.item_id(), metadata_.size_bytes(),
             deps_.options->max_file_bytes);
@@ -211,7 +238,7 @@ void UploadReactor::HandleMetadata() {
           metadata_.size_bytes(), deps_.options->held_upload_max_bytes,
           deps_.options->peer_call_timeout);
       !opened.ok()) {
-    return Fail(opened);
+    return FailFrom(on_executor, opened);
   }
   phase_ = UploadPhase::kReceivingChunks;
   spdlog::info(
@@ -220,7 +247,7 @@ void UploadReactor::HandleMetadata() {
       metadata_.course_id(), metadata_.item_id(), principal_,
       metadata_.size_bytes(), FormatUtc(started_at_),
       metadata_.resume_offset());
-  ReadNext();
+  ReadNext(on_executor);
 }
 
 absl::StatusOr<Resumption> UploadReactor::FindResumption() {
@@ -266,21 +293,31 @@ absl::Status UploadReactor::TakeChunk() {
   return storage_.Append(chunk);
 }
 
-void UploadReactor::HandleFinish() {
-  if (Cancelled()) return Fail(ClientCancelled());
-  if (absl::Status complete = chunks_->CheckComplete(); !complete.ok()) {
-    return Fail(complete);
-  }
-  absl::StatusOr<Verdict> verdict =
-      PrecheckVerdictStands(*precheck_verdict_, completion_window_, started_at_,
-                            completed_at_)
-          ? *std::move(precheck_verdict_)
-          : Evaluate(completed_at_);
-  if (!verdict.ok()) return Fail(verdict.status());
-  if (absl::Status allowed = VerdictAllowsUpload(*verdict); !allowed.ok()) {
-    return Fail(allowed);
-  }
+absl::Status UploadReactor::CheckComplete() {
+  if (Cancelled()) return ClientCancelled();
+  return chunks_->CheckComplete();
+}
 
+bool UploadReactor::PrecheckVerdictStands() const {
+  return intake::PrecheckVerdictStands(*precheck_verdict_, completion_window_,
+                                       started_at_, completed_at_);
+}
+
+void UploadReactor::Judged(absl::StatusOr<Verdict> verdict) {
+  if (!verdict.ok()) return FailOnExecutor(verdict.status());
+  // Without a spool copy to inspect, a held upload's commit does not block.
+  if (storage_.held() && spool_ == nullptr) {
+    return Commit(*std::move(verdict), /*on_executor=*/false);
+  }
+  deps_.executor->Schedule([this, verdict = *std::move(verdict)] {
+    Commit(verdict, /*on_executor=*/true);
+  });
+}
+
+void UploadReactor::Commit(Verdict verdict, bool on_executor) {
+  if (absl::Status allowed = VerdictAllowsUpload(verdict); !allowed.ok()) {
+    return FailFrom(on_executor, allowed);
+  }
   common::v1::SubmissionRecord record;
   record.set_course_id(metadata_.course_id());
   record.set_item_id(metadata_.item_id());
@@ -290,17 +327,26 @@ void UploadReactor::HandleFinish() {
   record.set_sha256_hex(metadata_.sha256_hex());
   *record.mutable_started_at() = ToProtoTimestamp(started_at_);
   *record.mutable_completed_at() = ToProtoTimestamp(completed_at_);
-  *record.mutable_verdict() = *std::move(verdict);
+  *record.mutable_verdict() = std::move(verdict);
   record.set_idempotency_key(metadata_.idempotency_key());
   record.set_policy_digest(policy_digest_);
-  if (spool_ != nullptr) {
+  if (spool_ != nullptr) {  // Only ever on the executor (OnReadDone).
     if (absl::Status content = CheckContent(record); !content.ok()) {
       return Fail(content);
     }
   }
-  absl::StatusOr<storage::v1::PutSubmissionResponse> stored =
-      storage_.Commit(std::move(record));
-  if (!stored.ok()) return Fail(stored.status());
+  storage_.Commit(
+      std::move(record),
+      [this](absl::StatusOr<storage::v1::PutSubmissionResponse> stored) {
+        Committed(std::move(stored));
+      });
+}
+
+void UploadReactor::Committed(
+    absl::StatusOr<storage::v1::PutSubmissionResponse> stored) {
+  // A held upload's answer comes on a gRPC thread, outside the call's scope.
+  RequestIdScope scope(RequestIdOf(*context_));
+  if (!stored.ok()) return FailOnExecutor(stored.status());
   spdlog::info(
       "event=upload_committed course={} item={} principal={} "
       "submission_id={} size={} verdict={}",
@@ -365,8 +411,8 @@ void UploadReactor::HandleStreamEnd() {
                    " bytes; nothing was stored, submit again")));
 }
 
-absl::StatusOr<Verdict> UploadReactor::Evaluate(
-    std::optional<absl::Time> completed_at) {
+void UploadReactor::Evaluate(std::optional<absl::Time> completed_at,
+                             VerdictDone done) {
   deadline::v1::EvaluateRequest request;
   request.set_course_id(metadata_.course_id());
   request.set_principal(principal_);
@@ -375,25 +421,39 @@ absl::StatusOr<Verdict> UploadReactor::Evaluate(
   if (completed_at.has_value()) {
     *request.mutable_completed_at() = ToProtoTimestamp(*completed_at);
   }
-  grpc::ClientContext context;
-  SetDeadlineAfter(context, deps_.options->peer_call_timeout);
-  deadline::v1::EvaluateResponse response;
-  const grpc::Status status =
-      deps_.deadline->Evaluate(&context, request, &response);
-  if (!status.ok()) return PeerError("deadline", FromGrpcStatus(status));
-  policy_digest_ = response.policy_digest();
-  if (!completed_at.has_value()) {
-    if (response.has_content()) content_rule_ = response.content();
-    if (response.has_completion_window()) {
-      completion_window_ = FromProtoDuration(response.completion_window());
-    }
-  }
-  return std::move(*response.mutable_verdict());
+  CallUnaryAsync<deadline::v1::EvaluateResponse>(
+      std::move(request), deps_.options->peer_call_timeout,
+      [this](auto... call) { deps_.deadline->async()->Evaluate(call...); },
+      [this, precheck = !completed_at.has_value(), done = std::move(done)](
+          grpc::Status status,
+          deadline::v1::EvaluateResponse response) mutable {
+        if (!status.ok()) {
+          return std::move(done)(PeerError("deadline", FromGrpcStatus(status)));
+        }
+        policy_digest_ = response.policy_digest();
+        if (precheck) {
+          if (response.has_content()) content_rule_ = response.content();
+          if (response.has_completion_window()) {
+            completion_window_ =
+                FromProtoDuration(response.completion_window());
+          }
+        }
+        std::move(done)(std::move(*response.mutable_verdict()));
+      });
 }
 
 bool UploadReactor::Cancelled() {
   absl::MutexLock lock(&mu_);
   return cancelled_;
+}
+
+void UploadReactor::FailFrom(bool on_executor, const absl::Status& why) {
+  if (on_executor) return Fail(why);
+  FailOnExecutor(why);
+}
+
+void UploadReactor::FailOnExecutor(absl::Status why) {
+  deps_.executor->Schedule([this, why = std::move(why)] { Fail(why); });
 }
 
 void UploadReactor::Fail(const absl::Status& status) {

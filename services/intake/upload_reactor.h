@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -56,13 +57,18 @@ struct UploadDeps {
 // started_at when the metadata is read and completed_at when the finish is
 // read. The final verdict is deadline's for both instants, unless the
 // pre-check's stands (PrecheckVerdictStands: on time, completed within the
-// window). Everything that may block (the deadline pre-check and final verdict,
-// every write to the storage PutSubmission stream, the commit) runs on the
-// executor, one task at a time; the next message is read only once the
-// previous one has been handed on to storage, so a slow storage slows the
-// student's upload instead of filling intake's memory. A small new upload
-// is held in memory instead and stored in one call at the finish
-// (StorageUpload, IntakeOptions::held_upload_max_bytes).
+// window). Peer calls that only answer (the idempotency lookup, deadline's
+// verdicts, a held upload's commit) are made with gRPC's callback API, so
+// no thread waits for them, and their answers are taken on the gRPC thread
+// that received them. Everything else that may block (a resume's query,
+// the spool copy, its inspection, every write to the storage PutSubmission
+// stream and its commit, a failure's refusal record) runs on the executor,
+// one task at a time; the next message is read only once the previous one
+// has been handed on to storage, so a slow storage slows the student's
+// upload instead of filling intake's memory. A small new upload is held in
+// memory instead and stored in one call at the finish (StorageUpload,
+// IntakeOptions::held_upload_max_bytes): without a spool copy, it never
+// waits on the executor.
 //
 // The response is the record storage committed (the receipt). Any failure,
 // including the client breaking or cancelling the stream, cancels the storage
@@ -114,9 +120,10 @@ struct UploadDeps {
 // task runs is returned by the task's next BeginRead.
 //
 // Lifetime: gRPC owns the reactor from creation until OnDone, which deletes
-// it. Finish is called exactly once, as the last act of a task (or of the
-// constructor); StartRead is likewise the last act of a task, so no task
-// touches the reactor after it may have been deleted.
+// it. Finish is called exactly once, as the last act of a task, of a gRPC
+// callback (the held commit's answer) or of the constructor; StartRead is
+// likewise the last act of a task, so no task touches the reactor after it
+// may have been deleted.
 class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
                             private Expirable {
  public:
@@ -131,16 +138,46 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   void OnDone() override;
 
  private:
-  // Executor tasks. Each ends with exactly one of StartRead or Finish (via
-  // Fail/Succeed) and touches nothing after it.
-  void HandleMetadata();
+  // Tasks, on the executor or on the gRPC thread that read the message or
+  // received a peer's answer. Each ends with exactly one of StartRead, Finish
+  // (via Fail/Succeed) or a peer call whose continuation is the next task,
+  // and touches nothing after it.
+
+  // Checks the metadata just read, answers a retry of a stored upload with
+  // its receipt (Replay), and asks deadline for its pre-check verdict. Only
+  // a resume, which asks storage what it holds first, runs on the executor
+  // (`on_executor`).
+  void HandleMetadata(bool on_executor);
+  // Answers a retry with the stored upload `prior`'s receipt.
+  void Replay(common::v1::SubmissionRecord prior);
+  // Asks deadline for the pre-check verdict; if it allows the upload,
+  // OpenUpload, on the executor when that blocks (a spool copy or a storage
+  // stream to open).
+  void Precheck();
+  // Checks the resume window and declared size, opens the spool copy and
+  // storage's side of the upload, then reads the first chunk.
+  void OpenUpload(bool on_executor);
   void HandleChunk();
   // The work of HandleChunk: checks the chunk just read and hands it on (to
   // the spool copy and storage). Without a spool copy, a held upload's
   // chunk involves no I/O, so OnReadDone calls this itself. The status to
   // Fail with otherwise.
   absl::Status TakeChunk();
-  void HandleFinish();
+  // At the finish: the status to Fail with if the client cancelled or the
+  // bytes fall short of the declared size.
+  absl::Status CheckComplete();
+  // Whether the pre-check's verdict is the final one (upload_rules.h).
+  bool PrecheckVerdictStands() const;
+  // With the final verdict (deadline's, unless the pre-check's stands):
+  // Commit, on the executor when that blocks.
+  void Judged(absl::StatusOr<common::v1::Verdict> verdict);
+  // Commits the upload with its final `verdict`, if that allows it, after
+  // the inspection of its spool copy, if any (so only on the executor).
+  // Committed then answers. `on_executor` is false on a gRPC thread, where
+  // only a held upload without a spool copy is committed.
+  void Commit(common::v1::Verdict verdict, bool on_executor);
+  // Storage's answer to the commit: Succeed, or Fail on the executor.
+  void Committed(absl::StatusOr<storage::v1::PutSubmissionResponse> stored);
   void HandleStreamEnd();
   // Runs when the watchdog found a limit passed while a read was pending.
   void Expire(const absl::Status& why) override;
@@ -164,11 +201,13 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   // Opens the spool copy: a one-shot file without an idempotency key, the
   // upload's resumable one (from resume_offset) with one.
   absl::Status OpenSpool();
-  // Asks deadline for the verdict on this upload; `completed_at` unset for
-  // the pre-check, which also keeps the item's content rule and completion
-  // window. Errors are already mapped for the student.
-  absl::StatusOr<common::v1::Verdict> Evaluate(
-      std::optional<absl::Time> completed_at);
+  // Asks deadline for the verdict on this upload without waiting
+  // (CallUnaryAsync): `done` runs on a gRPC thread. `completed_at` unset
+  // for the pre-check, which also keeps the item's content rule and
+  // completion window. Errors are already mapped for the student.
+  using VerdictDone =
+      absl::AnyInvocable<void(absl::StatusOr<common::v1::Verdict>) &&>;
+  void Evaluate(std::optional<absl::Time> completed_at, VerdictDone done);
   // Returns true if the client has cancelled the upload.
   bool Cancelled();
 
@@ -182,6 +221,11 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   // decides whether `status` is one), then finishes the RPC with `status`.
   // The last act of a task.
   void Fail(const absl::Status& status);
+  // Fail as an executor task (Fail may block): the last act of a gRPC
+  // callback.
+  void FailOnExecutor(absl::Status why);
+  // Fail where `on_executor` says the task runs: at once, or as above.
+  void FailFrom(bool on_executor, const absl::Status& why);
 
   grpc::CallbackServerContext* const context_;
   v1::UploadResponse* const response_;

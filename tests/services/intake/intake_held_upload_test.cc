@@ -145,6 +145,49 @@ TEST_F(IntakeHeldUploadTest, BadHeldBytesAreRefusedAndRecordedStoringNothing) {
   EXPECT_EQ(harness_.storage().streams_opened(), 0);
 }
 
+// Answers the pre-check with `precheck` and the finish with `final_kind`.
+void JudgeFinishAs(::handin::testing::FakeDeadlineService& deadline,
+                   common::v1::VerdictKind precheck,
+                   common::v1::VerdictKind final_kind) {
+  deadline.SetHandler(
+      [precheck, final_kind](const deadline::v1::EvaluateRequest& request,
+                             deadline::v1::EvaluateResponse* response) {
+        response->mutable_verdict()->set_kind(
+            request.has_completed_at() ? final_kind : precheck);
+        response->mutable_verdict()->set_reason("judged for the test");
+        return grpc::Status::OK;
+      });
+}
+
+TEST_F(IntakeHeldUploadTest, ALateHeldUploadIsJudgedAgainAndStoredInOneCall) {
+  // An extension granted while the upload ran makes it count.
+  JudgeFinishAs(harness_.deadline(), common::v1::VERDICT_KIND_LATE_NOT_COUNTED,
+                common::v1::VERDICT_KIND_LATE_COUNTED);
+  const UploadResult result = SendUpload(
+      harness_, {Metadata("hello"), Chunk(0, "hello"), Finish()}, "alice");
+  ASSERT_TRUE(result.status.ok()) << result.status.error_message();
+  EXPECT_EQ(result.response.submission().verdict().kind(),
+            common::v1::VERDICT_KIND_LATE_COUNTED);
+  const auto evaluations = harness_.deadline().evaluations();
+  ASSERT_THAT(evaluations, SizeIs(2));
+  EXPECT_TRUE(evaluations[1].has_completed_at());
+  EXPECT_EQ(harness_.storage().stores_received(), 1);
+  EXPECT_EQ(harness_.storage().streams_opened(), 0);
+}
+
+TEST_F(IntakeHeldUploadTest, AHeldUploadRefusedAtTheFinishIsRecordedNotStored) {
+  JudgeFinishAs(harness_.deadline(), common::v1::VERDICT_KIND_LATE_COUNTED,
+                common::v1::VERDICT_KIND_REFUSED);
+  const UploadResult result = SendUpload(
+      harness_, {Metadata("hello"), Chunk(0, "hello"), Finish()}, "alice");
+  EXPECT_EQ(result.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(result.status.error_message(), "judged for the test");
+  EXPECT_EQ(harness_.storage().stores_received(), 0);
+  EXPECT_THAT(harness_.storage().committed(), IsEmpty());
+  ASSERT_THAT(harness_.storage().refusals(), SizeIs(1));
+  EXPECT_EQ(harness_.storage().refusals()[0].code(), "FAILED_PRECONDITION");
+}
+
 TEST_F(IntakeHeldUploadTest, ABrokenHeldUploadIsStagedAndResumesFromItsStart) {
   const absl::Time first_start = harness_.clock().Now();
   const int64_t taken_before = BytesIntakeTook();
