@@ -30,9 +30,11 @@ ABSL_FLAG(std::string, storage_addr, "127.0.0.1:50053",
           "one's host:port in shard order, comma-separated (each course "
           "goes to its shard; docs/deploy.md)");
 ABSL_FLAG(int, io_threads, 64,
-          "threads that make intake's blocking calls to deadline and storage "
-          "(each upload holds one only while a chunk is handed on, or while "
-          "its commit is synced): at most this many uploads move at once");
+          "threads for intake's blocking work: streaming a larger upload's "
+          "chunks to storage and its synced commit, spool files and their "
+          "inspection, resumes and refusal records (a small upload held in "
+          "memory without a content check needs none): at most this many of "
+          "those move at once");
 ABSL_FLAG(int64_t, max_file_bytes, int64_t{512} << 20,
           "largest file accepted, in bytes");
 ABSL_FLAG(std::string, receipt_key, "",
