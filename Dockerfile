@@ -45,7 +45,8 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 # scripts/lib/tls.sh and keys.sh (copied to /usr/local/share/handin).
 ARG HANDIN_RUNTIME_PACKAGES="libstdc++6 libabsl20220623 libgrpc++1.51 \
   libgrpc29 libprotobuf32 librocksdb7.8 libssl3 libspdlog1.10 libfmt9 \
-  libqpdf29 libarchive13 libmagic1 libmagic-mgc libjwt0 \
+  libqpdf29 libarchive13 libmagic1 libmagic-mgc \
+  libpocojwt80 libpococrypto80 libpocojson80 libpocofoundation80 \
   libcpp-httplib0.11 libbrotli1 \
   tzdata ca-certificates openssl"
 RUN apt-get update \

@@ -1,15 +1,20 @@
 #include "common/auth_token.h"
 
-#include <jwt.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include <cerrno>
-#include <cstdlib>
+#include <exception>
 #include <memory>
+#include <sstream>
 #include <utility>
 #include <vector>
 
+#include "Poco/Crypto/ECKey.h"
+#include "Poco/Exception.h"
+#include "Poco/JSON/Object.h"
+#include "Poco/JWT/Signer.h"
+#include "Poco/JWT/Token.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/caller.h"
@@ -19,14 +24,7 @@ namespace {
 
 constexpr char kIssuer[] = "handin";
 
-struct JwtFree {
-  void operator()(jwt_t* jwt) const { jwt_free(jwt); }
-};
-using JwtPtr = std::unique_ptr<jwt_t, JwtFree>;
-
-struct MallocFree {
-  void operator()(char* text) const { std::free(text); }
-};
+constexpr char kAlgorithm[] = "ES256";
 
 // OK if `pem` holds a P-256 key, private when `want_private`, public
 // otherwise; INVALID_ARGUMENT saying what it is not.
@@ -61,26 +59,30 @@ absl::Status Unauthenticated(absl::string_view why) {
 }
 
 // The integer claim `name`, or an error naming it.
-absl::StatusOr<int64_t> IntClaim(jwt_t* jwt, const char* name) {
-  errno = 0;
-  const long value = jwt_get_grant_int(jwt, name);
-  if (errno != 0) {
-    return Unauthenticated(
-        absl::StrCat("lacks the \"", name, "\" claim (or it is not a number)"));
+absl::StatusOr<int64_t> IntClaim(const Poco::JSON::Object& claims,
+                                 const std::string& name) {
+  const Poco::Dynamic::Var value = claims.get(name);
+  if (value.isInteger()) {
+    try {
+      return static_cast<int64_t>(value.convert<Poco::Int64>());
+    } catch (const Poco::Exception&) {  // Past the range of an int64.
+    }
   }
-  return static_cast<int64_t>(value);
+  return Unauthenticated(
+      absl::StrCat("lacks the \"", name, "\" claim (or it is not a number)"));
 }
 
-absl::StatusOr<std::string> StringClaim(jwt_t* jwt, const char* name) {
-  const char* value = jwt_get_grant(jwt, name);
-  if (value == nullptr || *value == '\0') {
+absl::StatusOr<std::string> StringClaim(const Poco::JSON::Object& claims,
+                                        const std::string& name) {
+  const Poco::Dynamic::Var value = claims.get(name);
+  if (!value.isString() || value.extract<std::string>().empty()) {
     return Unauthenticated(absl::StrCat("lacks the \"", name, "\" claim"));
   }
-  return std::string(value);
+  return value.extract<std::string>();
 }
 
 // The claims of a token whose signature has been verified.
-absl::StatusOr<TokenClaims> ReadClaims(jwt_t* jwt) {
+absl::StatusOr<TokenClaims> ReadClaims(const Poco::JSON::Object& jwt) {
   TokenClaims claims;
   absl::StatusOr<std::string> subject = StringClaim(jwt, "sub");
   if (!subject.ok()) return subject.status();
@@ -105,6 +107,46 @@ absl::StatusOr<TokenClaims> ReadClaims(jwt_t* jwt) {
   claims.issued_at = absl::FromUnixSeconds(*issued);
   claims.expires_at = absl::FromUnixSeconds(*expires);
   return claims;
+}
+
+// Why a token that did not verify was refused: its header names another
+// algorithm (named only if it is a known one: the header is the caller's
+// text), or its signature is not this key's.
+absl::Status NotVerified(const std::string& token) {
+  static const auto* const kKnown = new absl::flat_hash_set<std::string>{
+      "none",  "HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
+      "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"};
+  std::string algorithm;
+  try {
+    algorithm = Poco::JWT::Token(token).getAlgorithm();
+  } catch (const std::exception&) {  // Poco's, or a bad base64 or JSON.
+    return Unauthenticated(
+        "is malformed (its header or claims are not base64url JSON)");
+  }
+  if (algorithm != kAlgorithm) {
+    return Unauthenticated(absl::StrCat(
+        "is signed with ",
+        kKnown->contains(algorithm) ? algorithm : "an unknown algorithm",
+        "; only ES256 tokens are accepted"));
+  }
+  return Unauthenticated(
+      "does not verify with this course's key: it is forged, damaged, or "
+      "issued for another deployment");
+}
+
+// The EC key in `pem` (checked by CheckP256Key first), private when
+// `is_private`.
+absl::StatusOr<Poco::SharedPtr<Poco::Crypto::ECKey>> LoadKey(
+    const std::string& pem, bool is_private) {
+  std::istringstream stream(pem);
+  try {
+    return Poco::SharedPtr<Poco::Crypto::ECKey>(
+        is_private ? new Poco::Crypto::ECKey(nullptr, &stream)
+                   : new Poco::Crypto::ECKey(&stream));
+  } catch (const Poco::Exception& e) {
+    return absl::InternalError(
+        absl::StrCat("the token key could not be loaded: ", e.displayText()));
+  }
 }
 
 // True if `token` is three base64url parts joined by dots (the last may be
@@ -163,31 +205,24 @@ absl::StatusOr<std::string> IssueToken(const TokenClaims& claims,
       !key.ok()) {
     return key;
   }
-  jwt_t* raw = nullptr;
-  if (jwt_new(&raw) != 0) return absl::InternalError("jwt_new failed");
-  JwtPtr jwt(raw);
-  const bool added =
-      jwt_add_grant(jwt.get(), "iss", kIssuer) == 0 &&
-      jwt_add_grant(jwt.get(), "sub", claims.subject.c_str()) == 0 &&
-      jwt_add_grant(jwt.get(), "role",
-                    std::string(RoleName(claims.role)).c_str()) == 0 &&
-      jwt_add_grant(jwt.get(), "course", claims.course_id.c_str()) == 0 &&
-      jwt_add_grant_int(jwt.get(), "iat",
-                        absl::ToUnixSeconds(claims.issued_at)) == 0 &&
-      jwt_add_grant_int(jwt.get(), "exp",
-                        absl::ToUnixSeconds(claims.expires_at)) == 0;
-  if (!added) return absl::InternalError("could not add the token's claims");
-  if (jwt_set_alg(
-          jwt.get(), JWT_ALG_ES256,
-          reinterpret_cast<const unsigned char*>(private_key_pem.data()),
-          static_cast<int>(private_key_pem.size())) != 0) {
-    return absl::InternalError("libjwt refused the ES256 key");
+  absl::StatusOr<Poco::SharedPtr<Poco::Crypto::ECKey>> key =
+      LoadKey(std::string(private_key_pem), /*is_private=*/true);
+  if (!key.ok()) return key.status();
+  Poco::JWT::Token token;
+  token.setType("JWT");
+  token.setIssuer(kIssuer);
+  token.setSubject(claims.subject);
+  Poco::JSON::Object& payload = token.payload();
+  payload.set("role", std::string(RoleName(claims.role)));
+  payload.set("course", claims.course_id);
+  payload.set("iat", Poco::Int64{absl::ToUnixSeconds(claims.issued_at)});
+  payload.set("exp", Poco::Int64{absl::ToUnixSeconds(claims.expires_at)});
+  try {
+    return Poco::JWT::Signer(*key).sign(token, kAlgorithm);
+  } catch (const Poco::Exception& e) {
+    return absl::InternalError(
+        absl::StrCat("signing the token failed: ", e.displayText()));
   }
-  std::unique_ptr<char, MallocFree> encoded(jwt_encode_str(jwt.get()));
-  if (encoded == nullptr) {
-    return absl::InternalError("signing the token failed (libjwt)");
-  }
-  return std::string(encoded.get());
 }
 
 absl::StatusOr<TokenVerifier> TokenVerifier::FromPublicKeyPem(
@@ -196,7 +231,12 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromPublicKeyPem(
       !key.ok()) {
     return key;
   }
-  return TokenVerifier(std::move(public_key_pem));
+  absl::StatusOr<Poco::SharedPtr<Poco::Crypto::ECKey>> key =
+      LoadKey(public_key_pem, /*is_private=*/false);
+  if (!key.ok()) return key.status();
+  auto signer = std::make_shared<Poco::JWT::Signer>(*key);
+  signer->setAlgorithms({kAlgorithm});
+  return TokenVerifier(std::move(signer));
 }
 
 absl::StatusOr<TokenClaims> TokenVerifier::Verify(absl::string_view token,
@@ -209,24 +249,15 @@ absl::StatusOr<TokenClaims> TokenVerifier::Verify(absl::string_view token,
     return Unauthenticated(
         "is malformed (expected a JWT: three base64url parts joined by dots)");
   }
-  const std::string terminated(token);
-  jwt_t* raw = nullptr;
-  const int decoded =
-      jwt_decode(&raw, terminated.c_str(),
-                 reinterpret_cast<const unsigned char*>(public_key_pem_.data()),
-                 static_cast<int>(public_key_pem_.size()));
-  JwtPtr jwt(raw);
-  if (decoded != 0 || jwt == nullptr) {
-    return Unauthenticated(
-        "does not verify with this course's key: it is forged, damaged, or "
-        "issued for another deployment");
+  const std::string text(token);
+  Poco::JWT::Token verified;
+  bool signed_by_key = false;
+  try {
+    signed_by_key = signer_->tryVerify(text, verified);
+  } catch (const std::exception&) {  // A bad base64 or JSON part.
   }
-  if (jwt_get_alg(jwt.get()) != JWT_ALG_ES256) {
-    return Unauthenticated(absl::StrCat("is signed with ",
-                                        jwt_alg_str(jwt_get_alg(jwt.get())),
-                                        "; only ES256 tokens are accepted"));
-  }
-  absl::StatusOr<TokenClaims> claims = ReadClaims(jwt.get());
+  if (!signed_by_key) return NotVerified(text);
+  absl::StatusOr<TokenClaims> claims = ReadClaims(verified.payload());
   if (!claims.ok()) return claims.status();
   if (claims->expires_at <= claims->issued_at) {
     return Unauthenticated("expires before it was issued");

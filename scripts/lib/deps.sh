@@ -10,7 +10,7 @@ HANDIN_DEBIAN_PACKAGES=(
   clang-format grpc-proto
   libqpdf-dev libarchive-dev libmagic-dev libmagic-mgc  # content checks of uploads
   qpdf  # makes a PDF for the README's tour
-  libjwt-dev  # signed bearer tokens (ES256)
+  libpoco-dev  # signed bearer tokens (ES256, POCO JWT)
   libcpp-httplib-dev  # servers' Prometheus /metrics endpoint
   python3-icalendar  # the calendar export is checked by an independent parser
   docker-compose  # tests/deploy validates docker-compose.yml (no engine needed)
