@@ -190,8 +190,7 @@ void UploadReactor::Precheck() {
       return FailOnExecutor(allowed);
     }
     precheck_verdict_ = *std::move(verdict);
-    // Opening a spool copy or a storage stream blocks; holding bytes does
-    // not.
+    // Opening a spool copy or a storage stream blocks; holding does not.
     if (content_rule_.has_value() ||
         !StorageUpload::Holds(metadata_.resume_offset(), metadata_.size_bytes(),
                               deps_.options->held_upload_max_bytes)) {
@@ -448,8 +447,7 @@ bool UploadReactor::Cancelled() {
 }
 
 void UploadReactor::FailFrom(bool on_executor, const absl::Status& why) {
-  if (on_executor) return Fail(why);
-  FailOnExecutor(why);
+  on_executor ? Fail(why) : FailOnExecutor(why);
 }
 
 void UploadReactor::FailOnExecutor(absl::Status why) {
