@@ -97,8 +97,7 @@ void UploadReactor::OnReadDone(bool ok) {
       HandleMetadata(/*on_executor=*/false);
       break;
     case v1::UploadRequest::kChunk:
-      // A held chunk without a spool copy involves no I/O: taken here.
-      if (storage_.held() && spool_ == nullptr) {
+      if (NothingBlocks()) {
         if (absl::Status taken = TakeChunk(); !taken.ok()) {
           return FailOnExecutor(taken);
         }
@@ -304,8 +303,7 @@ bool UploadReactor::PrecheckVerdictStands() const {
 
 void UploadReactor::Judged(absl::StatusOr<Verdict> verdict) {
   if (!verdict.ok()) return FailOnExecutor(verdict.status());
-  // Without a spool copy to inspect, a held upload's commit does not block.
-  if (storage_.held() && spool_ == nullptr) {
+  if (NothingBlocks()) {
     return Commit(*std::move(verdict), /*on_executor=*/false);
   }
   deps_.executor->Schedule([this, verdict = *std::move(verdict)] {

@@ -166,6 +166,10 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest>,
   // At the finish: the status to Fail with if the client cancelled or the
   // bytes fall short of the declared size.
   absl::Status CheckComplete();
+  // True for a held upload without a spool copy: taking its chunks and
+  // committing it do no I/O that waits (the commit is asynchronous), so
+  // they run on the gRPC thread.
+  bool NothingBlocks() const { return storage_.held() && spool_ == nullptr; }
   // Whether the pre-check's verdict is the final one (upload_rules.h).
   bool PrecheckVerdictStands() const;
   // With the final verdict (deadline's, unless the pre-check's stands):
